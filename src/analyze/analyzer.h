@@ -1,0 +1,70 @@
+/* The analyzer interface. An analyzer names the paths it wants; the layer
+ * reader hands it each matching file, whole (small files) or as a chunked
+ * stream, and the analyzer records what it found in a file_result. Adding an
+ * analyzer is one file plus one line in analyzers.c. */
+#ifndef ANALYZE_ANALYZER_H
+#define ANALYZE_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/package.h"
+#include "customs/customs.h"
+#include "util/warn.h"
+
+/* Paths are as in the image, normalised: relative to the root, no leading
+ * "/" or "./", no "." or ".." components, e.g. "var/lib/dpkg/status". */
+enum path_rule_kind {
+	PATH_EXACT,     /* the whole path equals pattern */
+	PATH_SUFFIX,    /* the path ends with pattern ("/METADATA", ".jar") */
+	PATH_GLOB,      /* fnmatch(pattern, path, FNM_PATHNAME) */
+	PATH_ALL_FILES, /* every regular file (malware, secrets); pattern unused */
+};
+
+struct path_rule {
+	enum path_rule_kind kind;
+	const char *pattern;
+};
+
+/* What one analyzed file yielded. Owned by the layer result it belongs to. */
+struct file_result {
+	char *path;            /* normalised path of the file */
+	const char *analyzer;  /* the analyzer's name (static) */
+	struct package_list pkgs;
+	struct os_info *os;    /* set by release-file analyzers, else NULL */
+};
+
+void file_result_clear(struct file_result *r);
+
+/* Called with the whole file for files up to max_file_size bytes. Return 0,
+ * or a negative code with err set: the file is then skipped with a warning
+ * naming it, and the scan goes on. data is not NUL-terminated. */
+typedef int (*analyzer_file_fn)(struct file_result *out, const char *path, const uint8_t *data,
+                                size_t len, struct warn_list *warnings, customs_error *err);
+
+/* Streaming analyzers, for files of any size: open returns per-file state,
+ * chunk is called with consecutive pieces, close finishes and frees. */
+struct analyzer_stream_ops {
+	int (*open)(void **state, const char *path, int64_t size, customs_error *err);
+	int (*chunk)(void *state, const uint8_t *data, size_t len, customs_error *err);
+	int (*close)(void *state, struct file_result *out, struct warn_list *warnings,
+	             customs_error *err);
+	void (*abort)(void *state); /* on a broken stream; frees state */
+};
+
+struct analyzer {
+	const char *name;
+	const struct path_rule *rules;
+	size_t n_rules;
+	size_t max_file_size; /* whole-file delivery cap; bigger files get a warning */
+	analyzer_file_fn analyze_file;          /* whole-file mode, or NULL */
+	const struct analyzer_stream_ops *stream; /* streaming mode, or NULL */
+};
+
+/* True when path matches one of the analyzer's rules. */
+int analyzer_wants(const struct analyzer *a, const char *path);
+
+/* The built-in analyzers, NULL-terminated (analyzers.c). */
+extern const struct analyzer *const analyzer_table[];
+
+#endif

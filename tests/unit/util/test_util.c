@@ -1,0 +1,111 @@
+/* Unit tests for src/util: capped buffers, bounded number parsing, digests,
+ * warning lists and the task pool. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/pool.h"
+#include "util/sha256.h"
+#include "util/strutil.h"
+#include "util/warn.h"
+
+static void test_buf_cap(void **state)
+{
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_append(&b, "0123456789", 10), 0);
+	assert_int_equal(buf_append(&b, "x", 1), CUSTOMS_ETOOLARGE);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.data, "0123456789");
+	buf_free(&b);
+	buf_init(&b, 100);
+	assert_int_equal(buf_printf(&b, "%d-%s", 42, "x"), 0);
+	assert_string_equal(b.data, "42-x");
+	assert_int_equal(buf_append(&b, "y", SIZE_MAX), CUSTOMS_ETOOLARGE);
+	buf_free(&b);
+}
+
+static void test_parse_u64_boundaries(void **state)
+{
+	uint64_t v = 7;
+	assert_int_equal(parse_u64(&v, "", 0, UINT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64(&v, "0", 1, UINT64_MAX), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u64_str(&v, "18446744073709551615", UINT64_MAX), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64_str(&v, "18446744073709551616", UINT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64_str(&v, "9223372036854775808", INT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64_str(&v, "12a", UINT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64_str(&v, "-1", UINT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64_str(&v, " 1", UINT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_u64_str(&v, "100", 99), CUSTOMS_EINVAL);
+	int64_t s = 0;
+	assert_int_equal(parse_i64(&s, "-9223372036854775808", 20, INT64_MIN, INT64_MAX), 0);
+	assert_true(s == INT64_MIN);
+	assert_int_equal(parse_i64(&s, "-9223372036854775809", 20, INT64_MIN, INT64_MAX), CUSTOMS_EINVAL);
+}
+
+static void test_sha256(void **state)
+{
+	char d[SHA256_DIGEST_STRING_LEN + 1];
+	sha256_digest_of(d, "abc", 3);
+	assert_string_equal(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	struct sha256 *h = sha256_new();
+	sha256_update(h, "a", 1);
+	sha256_update(h, "bc", 2);
+	char d2[SHA256_DIGEST_STRING_LEN + 1];
+	sha256_final_digest(h, d2);
+	sha256_free(h);
+	assert_true(digest_equal(d, d2));
+	assert_true(digest_is_valid_sha256(d));
+	assert_false(digest_is_valid_sha256("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	assert_false(digest_is_valid_sha256("sha512:ba78"));
+	assert_false(digest_is_valid_sha256("sha256:../../etc/passwd"));
+}
+
+static int add_index(void *user, size_t i)
+{
+	__atomic_add_fetch((size_t *)user, i + 1, __ATOMIC_SEQ_CST);
+	return i == 7 ? -3 : 0;
+}
+
+static void test_pool(void **state)
+{
+	size_t sum = 0;
+	assert_int_equal(pool_run(100, 4, add_index, &sum), -3);
+	assert_int_equal(sum, 5050); /* every task ran even though one failed */
+	assert_int_equal(pool_run(0, 4, add_index, &sum), 0);
+}
+
+static void test_warn_and_err(void **state)
+{
+	struct warn_list w;
+	warn_list_init(&w);
+	for (int i = 0; i < 1005; i++)
+		warn_add(&w, "w%d", i);
+	assert_int_equal(w.n, 1000);
+	assert_int_equal(w.dropped, 5);
+	assert_string_equal(w.items[3], "w3");
+	warn_list_free(&w);
+	customs_error e = { 0 };
+	assert_int_equal(err_set(&e, CUSTOMS_EIO, "read %s", "x"), CUSTOMS_EIO);
+	err_prefix(&e, "layer %d", 2);
+	assert_string_equal(e.message, "layer 2: read x");
+	assert_int_equal(err_set(NULL, CUSTOMS_EIO, "x"), CUSTOMS_EIO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_cap),     cmocka_unit_test(test_parse_u64_boundaries),
+		cmocka_unit_test(test_sha256),      cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_warn_and_err),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
