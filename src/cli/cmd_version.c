@@ -1,0 +1,34 @@
+/* `customs version`: the tool's version and the versions of the libraries it
+ * was built with and runs with. */
+#include <archive.h>
+#include <curl/curl.h>
+#include <isa-l.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <yaml.h>
+#include <zstd.h>
+
+#include "cli/cli.h"
+
+static int run(int argc, char **argv)
+{
+	printf("customs %s\n", customs_version());
+	printf("libarchive %s\n", archive_version_string());
+	printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+	printf("isa-l %d.%d.%d\n", ISAL_MAJOR_VERSION, ISAL_MINOR_VERSION, ISAL_PATCH_VERSION);
+	printf("zstd %s\n", ZSTD_versionString());
+	printf("jansson %s\n", jansson_version_str());
+	printf("libyaml %s\n", yaml_get_version_string());
+	printf("sqlite %s\n", sqlite3_libversion());
+	printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+	return EXIT_OK;
+}
+
+const struct cli_command cli_cmd_version = {
+	.name = "version",
+	.summary = "print the version of customs and of its libraries",
+	.usage = "Usage: customs version\n",
+	.run = run,
+};
