@@ -1,0 +1,31 @@
+/* The inventory behind the public customs_inventory handle: image facts,
+ * packages and warnings, with the builders the scan (and tests) use. */
+#ifndef SCAN_INVENTORY_H
+#define SCAN_INVENTORY_H
+
+#include "analyze/package.h"
+#include "customs/customs.h"
+#include "util/warn.h"
+
+struct customs_inventory {
+	customs_image_info info; /* strings below are owned through these pointers */
+	char **layer_diff_ids;
+	char **layer_digests;
+	struct package_list pkgs;
+	struct warn_list warnings;
+};
+
+/* A new empty inventory (packages capped at LIMIT_PACKAGES). */
+int inventory_new(struct customs_inventory **out);
+
+/* Sets one image string field (a pointer into inv->info) to a copy of value. */
+int inventory_set(struct customs_inventory *inv, const char **field, const char *value);
+
+/* Sets the layer lists (copied); either array may be NULL. */
+int inventory_set_layers(struct customs_inventory *inv, const char *const *diff_ids,
+                         const char *const *digests, size_t n);
+
+/* Appends a deep copy of p. */
+int inventory_add_package(struct customs_inventory *inv, const customs_package *p);
+
+#endif
