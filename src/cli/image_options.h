@@ -1,0 +1,43 @@
+/* Command-line options shared by the subcommands that read an image (sbom,
+ * scan): platform, parallelism, registry access, quiet. */
+#ifndef CLI_IMAGE_OPTIONS_H
+#define CLI_IMAGE_OPTIONS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "customs/customs.h"
+
+struct image_cli {
+	customs_scan_options scan;
+	bool quiet;
+	bool password_stdin;
+	char *password; /* read from stdin, owned */
+};
+
+/* getopt_long entries for the shared options (terminated by a zero entry);
+ * option values start at IMAGE_OPT_BASE so commands can add their own. */
+#define IMAGE_OPT_BASE 1000
+extern const struct option image_cli_options[];
+#define IMAGE_CLI_HELP                                                                             \
+	"  --platform OS/ARCH[/VARIANT]  image to choose from a multi-platform index\n"            \
+	"                                (default: this machine's)\n"                              \
+	"  --parallel N                  layers read at once (default: number of cores)\n"         \
+	"  --tls-verify=false            allow plain HTTP and unverified TLS for registries\n"     \
+	"  --username USER               registry user name\n"                                     \
+	"  --password-stdin              read the registry password from standard input\n"         \
+	"  --ca-file FILE                extra CA certificates for registries\n"                   \
+	"  --timeout SECONDS             overall time bound for registry transfers\n"              \
+	"  --quiet                       no progress and no warnings on stderr\n"
+
+void image_cli_init(struct image_cli *c);
+void image_cli_free(struct image_cli *c);
+/* Handles one shared option; returns 1 when handled, 0 when not ours, or -1
+ * after printing a usage error. */
+int image_cli_option(struct image_cli *c, int opt, const char *arg);
+/* Finishes option handling (reads the password when asked); 0 or -1. */
+int image_cli_finish(struct image_cli *c);
+/* Prints the inventory's warnings to stderr unless quiet. */
+void image_cli_print_warnings(const struct image_cli *c, const customs_inventory *inv);
+
+#endif
