@@ -1,0 +1,44 @@
+"""Runs commands side by side, several rounds interleaved, and prints each
+one's median wall time and peak RSS and its ratio to a baseline.
+
+usage: measure.py ROUNDS BASELINE_LABEL -- LABEL1 'shell cmd' LABEL2 'shell cmd' ...
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(cmd):
+    t0 = time.monotonic()
+    p = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    if status != 0:
+        sys.exit("command failed (%d): %s" % (status, cmd))
+    return wall, ru.ru_maxrss / 1024.0  # MiB (ru_maxrss is KiB on Linux)
+
+
+def main():
+    rounds = int(sys.argv[1])
+    base = sys.argv[2]
+    args = sys.argv[4:]
+    cmds = list(zip(args[0::2], args[1::2]))
+    times = {label: [] for label, _ in cmds}
+    rss = {label: 0.0 for label, _ in cmds}
+    for label, cmd in cmds:  # warm the page cache once
+        run(cmd)
+    for _ in range(rounds):
+        for label, cmd in cmds:
+            w, r = run(cmd)
+            times[label].append(w)
+            rss[label] = max(rss[label], r)
+    b = statistics.median(times[base])
+    print("%-28s %10s %12s %10s" % ("command", "wall (s)", "peak RSS MiB", "vs " + base))
+    for label, _ in cmds:
+        m = statistics.median(times[label])
+        print("%-28s %10.3f %12.1f %9.2fx" % (label, m, rss[label], m / b))
+
+
+main()
