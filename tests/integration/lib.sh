@@ -63,7 +63,8 @@ with_lock() {
 # OCI layout with one layer made from an Alpine minirootfs tarball.
 # Prints the layout folder; tag = the Alpine version.
 build_alpine_oci() {
-	local ver=$1 out=$CACHE/alpine-$ver
+	local ver=$1
+	local out=$CACHE/alpine-$ver
 	if [ ! -f "$out/.done" ]; then
 		rm -rf "$out"
 		umoci init --layout "$out" >/dev/null
