@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -37,7 +38,8 @@ static int reserve(struct buf *b, size_t n)
 		if (__builtin_mul_overflow(cap, 2, &cap))
 			return CUSTOMS_ETOOLARGE;
 	}
-	if (cap > b->max + 1)
+	/* max + 1 would wrap to 0 for an unbounded (SIZE_MAX) buffer */
+	if (b->max < SIZE_MAX && cap > b->max + 1)
 		cap = b->max + 1;
 	char *p = realloc(b->data, cap);
 	if (!p)

@@ -29,6 +29,13 @@ static void test_buf_cap(void **state)
 	assert_string_equal(b.data, "42-x");
 	assert_int_equal(buf_append(&b, "y", SIZE_MAX), CUSTOMS_ETOOLARGE);
 	buf_free(&b);
+	/* an unbounded buffer must still grow (max + 1 once wrapped to 0) */
+	buf_init(&b, SIZE_MAX);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(buf_append(&b, "0123456789", 10), 0);
+	assert_int_equal(b.len, 1000);
+	assert_int_equal(b.data[999], '9');
+	buf_free(&b);
 }
 
 static void test_parse_u64_boundaries(void **state)
