@@ -130,7 +130,7 @@ static int set_image_facts(struct customs_inventory *inv, const char *ref, const
 }
 
 /* The OS the inventory names, as the purl builder wants it. */
-static const struct os_info inventory_os(const struct customs_inventory *inv)
+static struct os_info inventory_os(const struct customs_inventory *inv)
 {
 	struct os_info os = { (char *)inv->info.os_family, (char *)inv->info.os_version,
 		              (char *)inv->info.os_codename, (char *)inv->info.os_name, 0 };

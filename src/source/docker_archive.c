@@ -19,8 +19,21 @@ struct docker_archive_source {
 	char *spec, *ref;
 };
 
+/* Docker Hub names in their familiar form, so that "alpine:3" matches the
+ * "docker.io/library/alpine:3" that skopeo and podman write into RepoTags. */
+static const char *familiar_name(const char *ref)
+{
+	static const char *const hub[] = { "docker.io/library/", "index.docker.io/library/",
+		                           "docker.io/", "index.docker.io/" };
+	for (size_t i = 0; i < sizeof(hub) / sizeof(hub[0]); i++)
+		if (str_has_prefix(ref, hub[i]))
+			return ref + strlen(hub[i]);
+	return ref;
+}
+
 char *docker_ref_normalise(const char *ref)
 {
+	ref = familiar_name(ref);
 	const char *colon = strrchr(ref, ':'), *slash = strrchr(ref, '/');
 	if (strchr(ref, '@') || (colon && (!slash || colon > slash)))
 		return strdup(ref);

@@ -939,6 +939,27 @@ static void test_docker_archive_manifest_parse(void **state)
 
 /* --- rootfs ----------------------------------------------------------------- */
 
+static void assert_normalised(const char *in, const char *want)
+{
+	char *got = docker_ref_normalise(in);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* RepoTags written by skopeo carry docker.io/library/; users write "alpine:3". */
+static void test_docker_ref_normalise(void **state)
+{
+	assert_normalised("alpine", "alpine:latest");
+	assert_normalised("alpine:3.12", "alpine:3.12");
+	assert_normalised("docker.io/library/alpine:3.12", "alpine:3.12");
+	assert_normalised("index.docker.io/library/alpine", "alpine:latest");
+	assert_normalised("docker.io/foo/bar", "foo/bar:latest");
+	assert_normalised("localhost:5000/x", "localhost:5000/x:latest");
+	assert_normalised("localhost:5000/x:1", "localhost:5000/x:1");
+	assert_normalised("quay.io/docker.io/library/x:1", "quay.io/docker.io/library/x:1");
+}
+
 static void test_rootfs(void **state)
 {
 	struct image *img;
@@ -1040,6 +1061,7 @@ int main(void)
 	    cmocka_unit_test(test_oci_archive_matches_folder),
 	    cmocka_unit_test(test_docker_archive),
 	    cmocka_unit_test(test_docker_archive_manifest_parse),
+	    cmocka_unit_test(test_docker_ref_normalise),
 	    cmocka_unit_test(test_rootfs),
 	    cmocka_unit_test(test_parallel_layer_reads),
 	};
