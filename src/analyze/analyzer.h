@@ -66,5 +66,8 @@ int analyzer_wants(const struct analyzer *a, const char *path);
 
 /* The built-in analyzers, NULL-terminated (analyzers.c). */
 extern const struct analyzer *const analyzer_table[];
+/* The same table through a function, for callers that prefer not to name the
+ * array; every entry up to the terminating NULL is a real analyzer. */
+const struct analyzer *const *analyzer_table_get(void);
 
 #endif

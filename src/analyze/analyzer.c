@@ -1,0 +1,44 @@
+/* The analyzer interface's shared pieces: path rule matching (called for
+ * every tar entry, so it stays cheap) and file_result cleanup. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyzer.h"
+
+int analyzer_wants(const struct analyzer *a, const char *path)
+{
+	size_t plen = strlen(path);
+	for (size_t i = 0; i < a->n_rules; i++) {
+		const struct path_rule *r = &a->rules[i];
+		switch (r->kind) {
+		case PATH_ALL_FILES:
+			return 1;
+		case PATH_EXACT:
+			if (strcmp(path, r->pattern) == 0)
+				return 1;
+			break;
+		case PATH_SUFFIX: {
+			size_t n = strlen(r->pattern);
+			if (plen >= n && memcmp(path + plen - n, r->pattern, n) == 0)
+				return 1;
+			break;
+		}
+		case PATH_GLOB:
+			if (fnmatch(r->pattern, path, FNM_PATHNAME) == 0)
+				return 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+void file_result_clear(struct file_result *r)
+{
+	if (!r)
+		return;
+	free(r->path);
+	package_list_free(&r->pkgs);
+	os_info_free(r->os);
+	memset(r, 0, sizeof(*r));
+}
