@@ -1,0 +1,240 @@
+/* `customs scan IMAGE`: the image's known vulnerabilities, from its
+ * inventory matched against the vulnerability DB, as a table or JSON, with
+ * severity filters and a --fail-on gate for CI. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/image_options.h"
+#include "customs/vulndb.h"
+#include "report/findings.h"
+
+extern const struct cli_command cli_cmd_scan;
+
+enum { OPT_FORMAT = 1, OPT_OUTPUT, OPT_HELP, OPT_SEVERITY, OPT_IGNORE_UNFIXED, OPT_FAIL_ON,
+       OPT_DB, OPT_OFFLINE };
+
+struct scan_cli {
+	const char *format, *output, *db;
+	unsigned severities; /* bit per customs_severity to show; 0: all */
+	int fail_on;         /* -1: no gate */
+	int ignore_unfixed, offline;
+};
+
+/* "LOW,MEDIUM,HIGH" -> bit set. */
+static int parse_severity_list(unsigned *out, const char *list)
+{
+	unsigned bits = 0;
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char name[32];
+		customs_severity s;
+		if (n == 0 || n >= sizeof(name))
+			return -1;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (customs_severity_parse(&s, name))
+			return -1;
+		bits |= 1u << s;
+		p += n + (comma ? 1 : 0);
+	}
+	if (bits == 0)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
+/* Opens the DB; a missing DB is downloaded first unless --offline. */
+static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
+{
+	customs_error err = { 0 };
+	char *path = NULL;
+	int rc = EXIT_OK;
+	if (customs_vulndb_default_path(&path, sc->db, &err)) {
+		cli_print_error(&err);
+		return EXIT_RUNTIME;
+	}
+	int r = customs_vulndb_open(db, path, &err);
+	if (r == CUSTOMS_ENOTFOUND && !sc->offline) {
+		if (!quiet)
+			fprintf(stderr, "customs: no vulnerability DB at %s: downloading it (customs db update)\n", path);
+		customs_vulndb_update_options uo = CUSTOMS_VULNDB_UPDATE_OPTIONS_INIT;
+		if (customs_vulndb_update(path, &uo, NULL, &err) == 0)
+			r = customs_vulndb_open(db, path, &err);
+		else
+			r = err.code ? err.code : CUSTOMS_EIO;
+	}
+	if (r == CUSTOMS_ENOTFOUND) {
+		rc = cli_fail(EXIT_RUNTIME, "no vulnerability DB at %s: run `customs db update`, or "
+		                            "`customs db import FEED...` offline", path);
+	} else if (r) {
+		cli_print_error(&err);
+		rc = EXIT_RUNTIME;
+	}
+	free(path);
+	return rc;
+}
+
+static int run(int argc, char **argv)
+{
+	struct image_cli ic;
+	struct scan_cli sc = { .format = "table", .fail_on = -1 };
+	enum findings_format fmt;
+	struct option longopts[40];
+	size_t k = 0;
+	int rc = EXIT_OK;
+	customs_inventory *inv = NULL;
+	customs_vulndb *db = NULL;
+	customs_findings *findings = NULL;
+	customs_error err = { 0 };
+
+	image_cli_init(&ic);
+	longopts[k++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
+	longopts[k++] = (struct option){ "output", required_argument, NULL, OPT_OUTPUT };
+	longopts[k++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longopts[k++] = (struct option){ "severity", required_argument, NULL, OPT_SEVERITY };
+	longopts[k++] = (struct option){ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED };
+	longopts[k++] = (struct option){ "fail-on", required_argument, NULL, OPT_FAIL_ON };
+	longopts[k++] = (struct option){ "db", required_argument, NULL, OPT_DB };
+	longopts[k++] = (struct option){ "offline", no_argument, NULL, OPT_OFFLINE };
+	for (const struct option *o = image_cli_options; o->name; o++)
+		longopts[k++] = *o;
+	longopts[k] = (struct option){ NULL, 0, NULL, 0 };
+
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		int h = image_cli_option(&ic, opt, optarg);
+		if (h < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (h)
+			continue;
+		customs_severity s;
+		switch (opt) {
+		case 'f':
+		case OPT_FORMAT:
+			sc.format = optarg;
+			break;
+		case 'o':
+		case OPT_OUTPUT:
+			sc.output = optarg;
+			break;
+		case OPT_SEVERITY:
+			if (parse_severity_list(&sc.severities, optarg)) {
+				rc = cli_fail(EXIT_USAGE, "--severity takes a list like LOW,MEDIUM,HIGH,CRITICAL");
+				goto out;
+			}
+			break;
+		case OPT_IGNORE_UNFIXED:
+			sc.ignore_unfixed = 1;
+			break;
+		case OPT_FAIL_ON:
+			if (customs_severity_parse(&s, optarg)) {
+				rc = cli_fail(EXIT_USAGE, "--fail-on takes a severity: LOW, MEDIUM, HIGH or CRITICAL");
+				goto out;
+			}
+			sc.fail_on = (int)s;
+			break;
+		case OPT_DB:
+			sc.db = optarg;
+			break;
+		case OPT_OFFLINE:
+			sc.offline = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			cli_print_command_help(stdout, &cli_cmd_scan);
+			goto out;
+		default:
+			rc = cli_fail(EXIT_USAGE, "see customs help scan");
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_fail(EXIT_USAGE, "scan takes one image reference (see customs help scan)");
+		goto out;
+	}
+	if (findings_format_parse(&fmt, sc.format)) {
+		rc = cli_fail(EXIT_USAGE, "unknown format %s: use table or json", sc.format);
+		goto out;
+	}
+	if (image_cli_finish(&ic)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = open_db(&db, &sc, ic.quiet)))
+		goto out;
+	int r = customs_inventory_scan(&inv, argv[optind], &ic.scan, &err);
+	if (r) {
+		cli_print_error(&err);
+		rc = cli_exit_for_image_error(r);
+		goto out;
+	}
+	image_cli_print_warnings(&ic, inv);
+	customs_match_options mo = CUSTOMS_MATCH_OPTIONS_INIT;
+	mo.ignore_unfixed = sc.ignore_unfixed;
+	if (customs_match(&findings, db, inv, &mo, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if (!ic.quiet)
+		for (size_t i = 0; i < customs_findings_warning_count(findings); i++)
+			fprintf(stderr, "customs: warning: %s\n", customs_findings_warning(findings, i));
+
+	struct findings_view view = { .inv = inv, .findings = findings,
+		                      .severities = sc.severities, .color = 0 };
+	FILE *f = cli_open_output(sc.output);
+	if (!f) {
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	view.color = f == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (findings_write(f, &view, fmt, &err)) {
+		cli_print_error(&err);
+		if (f != stdout)
+			fclose(f);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if ((rc = cli_close_output(f, sc.output)))
+		goto out;
+	if (sc.fail_on >= 0) {
+		size_t n = findings_count_at_or_above(&view, (customs_severity)sc.fail_on);
+		if (n) {
+			fprintf(stderr, "customs: %zu finding(s) at or above %s: failing (--fail-on)\n", n,
+			        customs_severity_name((customs_severity)sc.fail_on));
+			rc = EXIT_POLICY;
+		}
+	}
+out:
+	customs_findings_free(findings);
+	customs_vulndb_close(db);
+	customs_inventory_free(inv);
+	image_cli_free(&ic);
+	return rc;
+}
+
+const struct cli_command cli_cmd_scan = {
+	.name = "scan",
+	.summary = "report the known vulnerabilities of an image's packages",
+	.usage = "Usage: customs scan [OPTIONS] IMAGE\n\n"
+	         "Options:\n"
+	         "  -f, --format FORMAT           table or json (default: table)\n"
+	         "  -o, --output FILE             write to FILE instead of standard output\n"
+	         "  --severity LIST               only these severities, e.g. HIGH,CRITICAL\n"
+	         "  --ignore-unfixed              leave out vulnerabilities with no fixed version\n"
+	         "  --fail-on SEVERITY            exit 1 when a finding at or above SEVERITY remains\n"
+	         "  --db PATH                     vulnerability DB (default: $CUSTOMS_DB, then\n"
+	         "                                $XDG_CACHE_HOME/customs/db.sqlite)\n"
+	         "  --offline                     never touch the network: no DB download\n" IMAGE_CLI_HELP
+	         "\nExit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 image\n"
+	         "unreadable or failed an integrity check, 4 other runtime error.\n",
+	.run = run,
+};
