@@ -36,7 +36,7 @@ static int rootfs_open(struct source **out, const char *spec, const customs_scan
 		return err_set(err, errno == ENOENT ? CUSTOMS_ENOTFOUND : CUSTOMS_EIO, "%s: %s",
 		               spec, strerror(errno));
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		rc = err_set(err, CUSTOMS_EUSAGE, "%s: not a folder", spec);
+		rc = err_set(err, CUSTOMS_EINVAL, "%s: not a folder", spec);
 		goto out;
 	}
 	if (!(s = calloc(1, sizeof(*s))) || !(s->spec = strdup(spec))) {

@@ -983,7 +983,7 @@ static void test_rootfs(void **state)
 	image_free(img);
 	source_close(src);
 	snprintf(ref, sizeof(ref), "rootfs:%s/file", dir);
-	assert_int_equal(resolve_rc(ref, NULL, &err), CUSTOMS_EUSAGE);
+	assert_int_equal(resolve_rc(ref, NULL, &err), CUSTOMS_EINVAL);
 	snprintf(ref, sizeof(ref), "rootfs:%s/none", dir);
 	assert_int_equal(resolve_rc(ref, NULL, &err), CUSTOMS_ENOTFOUND);
 	rmtree(dir);
