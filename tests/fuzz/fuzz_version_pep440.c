@@ -1,0 +1,8 @@
+/* libFuzzer target: the pep440 version comparator on two hostile versions
+ * (input split at the first newline or NUL); checks antisymmetry. */
+#include "fuzz_version.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_version_one(VERSION_PEP440, true, data, size);
+}
