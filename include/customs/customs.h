@@ -93,10 +93,16 @@ typedef struct customs_scan_options {
 	/* Called from worker threads as layers progress; may be NULL. */
 	void (*progress)(void *user, size_t layer, uint64_t done, uint64_t total);
 	void *progress_user;
+	/* registries: client certificate and key (PEM) for mutual TLS, or NULL */
+	const char *cert_file;
+	const char *key_file;
+	/* registries: Docker config file with credentials; NULL: $DOCKER_CONFIG or ~/.docker */
+	const char *auth_file;
 } customs_scan_options;
 
 #define CUSTOMS_SCAN_OPTIONS_VERSION 1
-#define CUSTOMS_SCAN_OPTIONS_INIT { CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL }
+#define CUSTOMS_SCAN_OPTIONS_INIT                                                                  \
+	{ CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL }
 
 typedef struct customs_inventory customs_inventory;
 

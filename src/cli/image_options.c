@@ -18,6 +18,9 @@ enum {
 	OPT_CA_FILE,
 	OPT_TIMEOUT,
 	OPT_QUIET,
+	OPT_CERT_FILE,
+	OPT_KEY_FILE,
+	OPT_AUTHFILE,
 };
 
 const struct option image_cli_options[] = {
@@ -29,6 +32,9 @@ const struct option image_cli_options[] = {
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "cert-file", required_argument, NULL, OPT_CERT_FILE },
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+	{ "authfile", required_argument, NULL, OPT_AUTHFILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -89,6 +95,15 @@ int image_cli_option(struct image_cli *c, int opt, const char *arg)
 		return 1;
 	case OPT_QUIET:
 		c->quiet = true;
+		return 1;
+	case OPT_CERT_FILE:
+		c->scan.cert_file = arg;
+		return 1;
+	case OPT_KEY_FILE:
+		c->scan.key_file = arg;
+		return 1;
+	case OPT_AUTHFILE:
+		c->scan.auth_file = arg;
 		return 1;
 	default:
 		return 0;

