@@ -178,4 +178,9 @@
 /* Nesting of YAML mappings/sequences walked in a pnpm lockfile. */
 #define LIMIT_YAML_DEPTH 64
 
+/* One value (a package with its properties) of a streamed report, serialised:
+ * real ones are a few KiB; 1 GiB only stops a runaway while still printing
+ * the longest strings a package database may hold. */
+#define LIMIT_REPORT_VALUE_BYTES ((size_t)1 << 30)
+
 #endif
