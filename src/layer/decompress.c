@@ -1,0 +1,473 @@
+/* The decompressing, hashing stream under the tar reader: sniffs gzip, zstd
+ * or plain tar, hashes the blob and the tar, and stops bombs early. */
+#include <isa-l/igzip_lib.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "layer/layer_internal.h"
+#include "util/error.h"
+#include "util/limits.h"
+
+/* Big chunks keep per-call overhead (blob reads, libarchive callbacks, hash
+ * updates) negligible next to inflate itself. */
+#define IN_CHUNK (256u << 10)
+#define SLOT_BYTES (1u << 20)
+/* Decompression runs one slot ahead of the tar walk in its own thread: on
+ * two cores inflate and sha256 of the tar then overlap instead of adding
+ * up (sha256 of the tar alone costs half of what inflate does). */
+#define N_SLOTS 4
+/* Small blobs (most layers of most images, and every fuzz input) get small
+ * buffers: a fresh megabyte costs more in page faults than it saves. */
+#define SMALL_BLOB (1u << 20)
+#define SMALL_CHUNK (64u << 10)
+
+enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
+
+struct layer_stream {
+	struct blob *blob;
+	enum codec codec;
+	struct sha256 *blob_hash, *tar_hash;
+	uint8_t *in;
+	size_t in_pos, in_len; /* unread input is in[in_pos..in_len) */
+	size_t in_chunk, slot_bytes;
+	bool in_eof;
+	uint64_t compressed, uncompressed; /* producer's counts */
+	/* gzip */
+	struct inflate_state *gz;
+	bool gz_member_open; /* inside a member: the end of input now is truncation */
+	bool gz_trailer;     /* after the last member: only zero padding may follow */
+	/* zstd */
+	ZSTD_DStream *zs;
+	size_t zs_hint; /* last ZSTD_decompressStream return: 0 between frames */
+
+	/* The ring between the producer thread and the tar walk. */
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_full, cv_free;
+	uint8_t *slot[N_SLOTS];
+	size_t slot_len[N_SLOTS];
+	size_t head, count; /* filled slots start at head; count includes a held one */
+	bool held;          /* the consumer still reads slot[head] */
+	bool prod_done, cancel;
+	int prod_rc;
+	customs_error prod_err;
+	bool done; /* consumer saw the end */
+};
+
+void layer_stream_free(struct layer_stream *s)
+{
+	if (!s)
+		return;
+	if (s->thread_started) {
+		pthread_mutex_lock(&s->mu);
+		s->cancel = true;
+		pthread_cond_signal(&s->cv_free);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv_full);
+		pthread_cond_destroy(&s->cv_free);
+	}
+	for (size_t i = 0; i < N_SLOTS; i++)
+		free(s->slot[i]);
+	sha256_free(s->blob_hash);
+	sha256_free(s->tar_hash);
+	free(s->in);
+	free(s->gz);
+	ZSTD_freeDStream(s->zs);
+	free(s);
+}
+
+/* Refills the input buffer; keeps unread bytes. Returns 0, or a code. */
+static int fill(struct layer_stream *s, customs_error *err)
+{
+	if (s->in_pos > 0 && s->in_pos < s->in_len)
+		memmove(s->in, s->in + s->in_pos, s->in_len - s->in_pos);
+	s->in_len -= s->in_pos;
+	s->in_pos = 0;
+	while (!s->in_eof && s->in_len < s->in_chunk) {
+		ssize_t n = s->blob->read(s->blob, s->in + s->in_len, s->in_chunk - s->in_len, err);
+		if (n < 0)
+			return (int)n;
+		if (n == 0) {
+			s->in_eof = true;
+			break;
+		}
+		sha256_update(s->blob_hash, s->in + s->in_len, (size_t)n);
+		s->in_len += (size_t)n;
+		s->compressed += (uint64_t)n;
+		/* One read per call is enough once there is data; looping would only
+		 * add latency on slow sources. */
+		break;
+	}
+	return 0;
+}
+
+static void *producer(void *arg);
+
+int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_error *err)
+{
+	int rc = 0;
+	struct layer_stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	s->blob = blob;
+	bool small = blob->size >= 0 && blob->size < SMALL_BLOB;
+	s->in_chunk = small ? SMALL_CHUNK : IN_CHUNK;
+	s->slot_bytes = small ? SMALL_CHUNK : SLOT_BYTES;
+	s->blob_hash = sha256_new();
+	s->tar_hash = sha256_new();
+	s->in = malloc(s->in_chunk);
+	if (!s->blob_hash || !s->tar_hash || !s->in) {
+		rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* A short first read must not make us misjudge the format. */
+	while (!s->in_eof && s->in_len < 4)
+		if ((rc = fill(s, err)) < 0)
+			goto out;
+	if (s->in_len >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
+		s->codec = CODEC_GZIP;
+		s->gz = malloc(sizeof(*s->gz));
+		if (!s->gz) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+			goto out;
+		}
+		isal_inflate_init(s->gz);
+		s->gz->crc_flag = ISAL_GZIP;
+		s->gz_member_open = true;
+	} else if (s->in_len >= 4 && s->in[0] == 0x28 && s->in[1] == 0xb5 && s->in[2] == 0x2f &&
+	           s->in[3] == 0xfd) {
+		s->codec = CODEC_ZSTD;
+		s->zs = ZSTD_createDStream();
+		if (!s->zs) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+			goto out;
+		}
+		/* The default window cap (128 MiB) bounds memory; a layer made with
+		 * --long=31 is refused instead of taking 2 GiB. */
+		ZSTD_initDStream(s->zs);
+		s->zs_hint = 1;
+	} else {
+		s->codec = CODEC_PLAIN;
+	}
+	for (size_t i = 0; i < N_SLOTS; i++)
+		if (!(s->slot[i] = malloc(s->slot_bytes))) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+			goto out;
+		}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv_full, NULL);
+	pthread_cond_init(&s->cv_free, NULL);
+	if (pthread_create(&s->thread, NULL, producer, s) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv_full);
+		pthread_cond_destroy(&s->cv_free);
+		rc = err_set(err, CUSTOMS_ENOMEM, "cannot start the decompression thread");
+		goto out;
+	}
+	s->thread_started = true;
+out:
+	if (rc < 0) {
+		layer_stream_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+static int check_limits(struct layer_stream *s, customs_error *err)
+{
+	if (s->uncompressed > LIMIT_LAYER_UNCOMPRESSED_BYTES)
+		return err_set(err, CUSTOMS_ETOOLARGE,
+		               "layer decompresses to more than %llu bytes",
+		               (unsigned long long)LIMIT_LAYER_UNCOMPRESSED_BYTES);
+	if (s->codec != CODEC_PLAIN && s->uncompressed > LIMIT_BOMB_MIN_BYTES &&
+	    s->uncompressed / LIMIT_BOMB_RATIO > s->compressed)
+		return err_set(err, CUSTOMS_ETOOLARGE,
+		               "decompression bomb: %llu compressed bytes expand to more than %llu "
+		               "(ratio over %llu)",
+		               (unsigned long long)s->compressed, (unsigned long long)s->uncompressed,
+		               (unsigned long long)LIMIT_BOMB_RATIO);
+	return 0;
+}
+
+static const char *isal_strerror(int rc)
+{
+	switch (rc) {
+	case ISAL_INVALID_BLOCK: return "invalid deflate block";
+	case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
+	case ISAL_INVALID_LOOKBACK: return "invalid lookback distance";
+	case ISAL_INVALID_WRAPPER: return "invalid gzip header or trailer";
+	case ISAL_UNSUPPORTED_METHOD: return "unsupported compression method";
+	case ISAL_INCORRECT_CHECKSUM: return "CRC or length mismatch";
+	default: return "inflate error";
+	}
+}
+
+/* After the last member, gzip(1) tolerates zero padding; anything else is a
+ * member we would otherwise silently ignore. */
+static int gzip_trailer(struct layer_stream *s, customs_error *err)
+{
+	for (;;) {
+		for (size_t i = s->in_pos; i < s->in_len; i++)
+			if (s->in[i] != 0)
+				return err_set(err, CUSTOMS_EINVAL,
+				               "gzip stream has trailing garbage at byte %llu",
+				               (unsigned long long)(s->compressed - (s->in_len - i)));
+		s->in_pos = s->in_len;
+		if (s->in_eof)
+			return 0;
+		int rc = fill(s, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+static int gzip_next(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *produced,
+                     customs_error *err)
+{
+	struct inflate_state *g = s->gz;
+	for (;;) {
+		if (s->gz_trailer) {
+			int rc = gzip_trailer(s, err);
+			if (rc < 0)
+				return rc;
+			*produced = 0;
+			return 0;
+		}
+		if (s->in_pos == s->in_len) {
+			if (s->in_eof) {
+				if (s->gz_member_open)
+					return err_set(err, CUSTOMS_EINVAL,
+					               "gzip stream truncated after %llu bytes",
+					               (unsigned long long)s->compressed);
+				*produced = 0;
+				return 0;
+			}
+			int rc = fill(s, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (!s->gz_member_open) {
+			/* A new member must start with the gzip magic. */
+			if (s->in_len - s->in_pos < 2 && !s->in_eof) {
+				int rc = fill(s, err);
+				if (rc < 0)
+					return rc;
+				if (s->in_len - s->in_pos < 2 && !s->in_eof)
+					continue;
+			}
+			if (s->in_len - s->in_pos >= 2 && s->in[s->in_pos] == 0x1f &&
+			    s->in[s->in_pos + 1] == 0x8b) {
+				isal_inflate_reset(g);
+				g->crc_flag = ISAL_GZIP;
+				s->gz_member_open = true;
+			} else {
+				s->gz_trailer = true;
+				continue;
+			}
+		}
+		g->next_in = s->in + s->in_pos;
+		g->avail_in = (uint32_t)(s->in_len - s->in_pos);
+		g->next_out = dst;
+		g->avail_out = (uint32_t)cap;
+		int rc = isal_inflate(g);
+		s->in_pos = s->in_len - g->avail_in;
+		if (rc < 0)
+			return err_set(err, CUSTOMS_EINVAL, "gzip stream corrupt near byte %llu: %s",
+			               (unsigned long long)(s->compressed - g->avail_in),
+			               isal_strerror(rc));
+		if (g->block_state == ISAL_BLOCK_FINISH)
+			s->gz_member_open = false;
+		size_t n = cap - g->avail_out;
+		if (n > 0) {
+			*produced = n;
+			return 1;
+		}
+	}
+}
+
+static int zstd_next(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *produced,
+                     customs_error *err)
+{
+	for (;;) {
+		if (s->in_pos == s->in_len && !s->in_eof) {
+			int rc = fill(s, err);
+			if (rc < 0)
+				return rc;
+		}
+		/* Called even without new input: zstd may still hold decoded bytes. */
+		ZSTD_inBuffer ib = { s->in, s->in_len, s->in_pos };
+		size_t before = s->in_pos;
+		ZSTD_outBuffer ob = { dst, cap, 0 };
+		size_t r = ZSTD_decompressStream(s->zs, &ob, &ib);
+		s->in_pos = ib.pos;
+		if (ZSTD_isError(r))
+			return err_set(err, CUSTOMS_EINVAL, "zstd stream corrupt near byte %llu: %s",
+			               (unsigned long long)(s->compressed - (s->in_len - s->in_pos)),
+			               ZSTD_getErrorName(r));
+		/* A call without new input after a frame's end reports the next
+		 * frame's header size: only input that was taken moves the hint. */
+		if (r == 0 || ib.pos > before)
+			s->zs_hint = r;
+		if (ob.pos > 0) {
+			*produced = ob.pos;
+			return 1;
+		}
+		if (s->in_pos == s->in_len && s->in_eof) {
+			/* 0 means the last frame ended and was flushed. */
+			if (s->zs_hint != 0)
+				return err_set(err, CUSTOMS_EINVAL,
+				               "zstd stream truncated after %llu bytes",
+				               (unsigned long long)s->compressed);
+			*produced = 0;
+			return 0;
+		}
+	}
+}
+
+/* One codec step into dst: 1 with *n bytes, 0 at the end, or a code. */
+static int produce(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *n, customs_error *err)
+{
+	int rc = 0;
+	switch (s->codec) {
+	case CODEC_PLAIN:
+		/* Plain: read straight into the slot; blob and tar are the same
+		 * bytes, hashed once. The bytes read for sniffing go first. */
+		if (s->in_pos < s->in_len) {
+			size_t k = s->in_len - s->in_pos < cap ? s->in_len - s->in_pos : cap;
+			memcpy(dst, s->in + s->in_pos, k);
+			s->in_pos += k;
+			*n = k;
+			rc = 1;
+			break;
+		}
+		while (!s->in_eof) {
+			ssize_t r = s->blob->read(s->blob, dst, cap, err);
+			if (r < 0)
+				return (int)r;
+			if (r == 0) {
+				s->in_eof = true;
+				break;
+			}
+			sha256_update(s->blob_hash, dst, (size_t)r);
+			s->compressed += (uint64_t)r;
+			*n = (size_t)r;
+			rc = 1;
+			break;
+		}
+		break;
+	case CODEC_GZIP:
+		rc = gzip_next(s, dst, cap, n, err);
+		break;
+	case CODEC_ZSTD:
+		rc = zstd_next(s, dst, cap, n, err);
+		break;
+	}
+	if (rc <= 0)
+		return rc;
+	s->uncompressed += *n;
+	if ((rc = check_limits(s, err)) < 0)
+		return rc;
+	return 1;
+}
+
+static void *producer(void *arg)
+{
+	struct layer_stream *s = arg;
+	customs_error e = { 0 };
+	int rc = 1;
+	while (rc > 0) {
+		pthread_mutex_lock(&s->mu);
+		while (s->count == N_SLOTS && !s->cancel)
+			pthread_cond_wait(&s->cv_free, &s->mu);
+		bool cancel = s->cancel;
+		size_t idx = (s->head + s->count) % N_SLOTS;
+		pthread_mutex_unlock(&s->mu);
+		if (cancel)
+			break;
+		/* Fill the slot: fewer, fuller hand-overs. */
+		size_t len = 0;
+		while (len < s->slot_bytes) {
+			size_t n = 0;
+			rc = produce(s, s->slot[idx] + len, s->slot_bytes - len, &n, &e);
+			if (rc <= 0)
+				break;
+			len += n;
+		}
+		pthread_mutex_lock(&s->mu);
+		if (len > 0) {
+			s->slot_len[idx] = len;
+			s->count++;
+		}
+		if (rc <= 0) {
+			s->prod_done = true;
+			s->prod_rc = rc;
+			s->prod_err = e;
+		}
+		pthread_cond_signal(&s->cv_full);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
+                      customs_error *err)
+{
+	int rc = 0;
+	if (s->done)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->head = (s->head + 1) % N_SLOTS;
+		s->count--;
+		s->held = false;
+		pthread_cond_signal(&s->cv_free);
+	}
+	while (s->count == 0 && !s->prod_done)
+		pthread_cond_wait(&s->cv_full, &s->mu);
+	if (s->count > 0) {
+		s->held = true;
+		*data = s->slot[s->head];
+		*len = s->slot_len[s->head];
+		rc = 1;
+	} else {
+		rc = s->prod_rc;
+		if (rc < 0)
+			err_copy(err, &s->prod_err);
+		else
+			s->done = true;
+	}
+	pthread_mutex_unlock(&s->mu);
+	/* Hashing here, off the producer thread, is what balances the cores. */
+	if (rc > 0 && s->codec != CODEC_PLAIN)
+		sha256_update(s->tar_hash, *data, *len);
+	return rc;
+}
+
+int layer_stream_finish(struct layer_stream *s, char *blob_digest, char *diff_id,
+                        uint64_t *compressed, uint64_t *uncompressed, customs_error *err)
+{
+	const uint8_t *d;
+	size_t n;
+	int rc;
+	while ((rc = layer_stream_next(s, &d, &n, err)) > 0)
+		;
+	if (rc < 0)
+		return rc;
+	/* The producer has finished: its fields are ours now. */
+	sha256_final_digest(s->blob_hash, blob_digest);
+	if (s->codec == CODEC_PLAIN)
+		memcpy(diff_id, blob_digest, SHA256_DIGEST_STRING_LEN + 1);
+	else
+		sha256_final_digest(s->tar_hash, diff_id);
+	*compressed = s->compressed;
+	*uncompressed = s->uncompressed;
+	return 0;
+}

@@ -1,0 +1,314 @@
+/* The dispatcher: hands one file to every analyzer that wants it, whole or
+ * streamed, in a single pass over its bytes, and collects file_results. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layer/layer_internal.h"
+#include "util/error.h"
+#include "util/limits.h"
+#include "util/strutil.h"
+
+enum mode { MODE_NONE, MODE_WHOLE, MODE_STREAM, MODE_SKIPPED };
+
+static const uint8_t zeros[64 << 10];
+
+int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
+                  struct warn_list *warnings, customs_error *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->analyzers = analyzers;
+	d->warnings = warnings;
+	while (analyzers && analyzers[d->n_analyzers])
+		d->n_analyzers++;
+	size_t n = d->n_analyzers ? d->n_analyzers : 1;
+	d->want = calloc(n, sizeof(*d->want));
+	d->states = calloc(n, sizeof(*d->states));
+	d->modes = calloc(n, sizeof(*d->modes));
+	d->res = calloc(1, sizeof(*d->res));
+	if (!d->want || !d->states || !d->modes || !d->res) {
+		dispatch_clear(d);
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void dispatch_clear(struct dispatch *d)
+{
+	free(d->capture);
+	free(d->want);
+	free(d->states);
+	free(d->modes);
+	layer_result_free(d->res);
+	memset(d, 0, sizeof(*d));
+}
+
+/* 0 would make every file "too large"; like package_list, it means the default. */
+static size_t whole_cap(const struct analyzer *a)
+{
+	return a->max_file_size ? a->max_file_size : LIMIT_CAPTURE_BYTES;
+}
+
+int dispatch_wanted(struct dispatch *d, const char *path)
+{
+	for (size_t i = 0; i < d->n_analyzers; i++)
+		if (analyzer_wants(d->analyzers[i], path))
+			return 1;
+	return 0;
+}
+
+/* Takes fr's contents (on success as on failure). */
+static int push_result(struct dispatch *d, const char *path, const struct analyzer *a,
+                       struct file_result *fr, customs_error *err)
+{
+	struct layer_result *r = d->res;
+	free(fr->path);
+	fr->path = strdup(path);
+	fr->analyzer = a->name;
+	if (!fr->path)
+		goto nomem;
+	if (layer_grow(&r->files, &d->files_cap, r->n_files, sizeof(*r->files), 64) < 0)
+		goto nomem;
+	r->files[r->n_files++] = *fr;
+	memset(fr, 0, sizeof(*fr));
+	return 0;
+nomem:
+	file_result_clear(fr);
+	return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+}
+
+static int push_empty(struct dispatch *d, const char *path, const struct analyzer *a,
+                      customs_error *err)
+{
+	struct file_result fr = { 0 };
+	return push_result(d, path, a, &fr, err);
+}
+
+static void warn_analyzer(struct dispatch *d, const char *path, const struct analyzer *a,
+                          const customs_error *e)
+{
+	char *safe = str_sanitize(path, strlen(path));
+	warn_add(d->warnings, "%s: %s: %s", safe ? safe : "?", a->name,
+	         e->message[0] ? e->message : customs_strerror(e->code));
+	free(safe);
+}
+
+static void abort_streams(struct dispatch *d, size_t n_want)
+{
+	for (size_t k = 0; k < n_want; k++) {
+		size_t i = d->want[k];
+		if (d->modes[i] == MODE_STREAM) {
+			d->analyzers[i]->stream->abort(d->states[i]);
+			d->states[i] = NULL;
+			d->modes[i] = MODE_SKIPPED;
+		}
+	}
+}
+
+/* Feeds one piece to every streaming analyzer; one that fails is dropped. */
+static void feed_streams(struct dispatch *d, const char *path, size_t n_want, const uint8_t *p,
+                         size_t len)
+{
+	for (size_t k = 0; k < n_want; k++) {
+		size_t i = d->want[k];
+		if (d->modes[i] != MODE_STREAM)
+			continue;
+		const struct analyzer *a = d->analyzers[i];
+		customs_error e = { 0 };
+		if (a->stream->chunk(d->states[i], p, len, &e) < 0) {
+			warn_analyzer(d, path, a, &e);
+			a->stream->abort(d->states[i]);
+			d->states[i] = NULL;
+			d->modes[i] = MODE_SKIPPED;
+		}
+	}
+}
+
+/* Writes a hole of n zero bytes at pos (sparse tar entries). A sparse entry
+ * may declare exabytes; streams get at most LIMIT_SPARSE_HOLE_BYTES of zeros. */
+static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool whole,
+                      uint64_t pos, uint64_t n, uint64_t *holes)
+{
+	if (whole)
+		memset(d->capture + pos, 0, n);
+	*holes += n;
+	if (*holes > LIMIT_SPARSE_HOLE_BYTES) {
+		for (size_t k = 0; k < n_want; k++) {
+			size_t i = d->want[k];
+			if (d->modes[i] == MODE_STREAM) {
+				customs_error e = { CUSTOMS_ETOOLARGE, "sparse holes too large to stream" };
+				warn_analyzer(d, path, d->analyzers[i], &e);
+			}
+		}
+		abort_streams(d, n_want);
+		return;
+	}
+	while (n > 0) {
+		size_t c = n < sizeof(zeros) ? n : sizeof(zeros);
+		feed_streams(d, path, n_want, zeros, c);
+		n -= c;
+	}
+}
+
+static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
+{
+	if (size <= d->capture_cap && d->capture)
+		return 0;
+	size_t cap = size ? size : 1;
+	uint8_t *p = realloc(d->capture, cap);
+	if (!p)
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory capturing a %zu-byte file", size);
+	d->capture = p;
+	d->capture_cap = cap;
+	return 0;
+}
+
+/* Picks each wanting analyzer's mode; returns whether anyone needs the bytes. */
+static int choose_modes(struct dispatch *d, const char *path, int64_t size, size_t n_want,
+                        bool *whole, customs_error *err)
+{
+	int need = 0;
+	*whole = false;
+	for (size_t k = 0; k < n_want; k++) {
+		size_t i = d->want[k];
+		const struct analyzer *a = d->analyzers[i];
+		d->modes[i] = MODE_SKIPPED;
+		d->states[i] = NULL;
+		if (a->analyze_file && (uint64_t)size <= whole_cap(a)) {
+			d->modes[i] = MODE_WHOLE;
+			*whole = true;
+			need = 1;
+		} else if (a->stream) {
+			customs_error e = { 0 };
+			if (a->stream->open(&d->states[i], path, size, &e) < 0) {
+				warn_analyzer(d, path, a, &e);
+				continue;
+			}
+			d->modes[i] = MODE_STREAM;
+			need = 1;
+		} else {
+			char *safe = str_sanitize(path, strlen(path));
+			warn_add(d->warnings,
+			         "file %s (%lld bytes) is larger than the %s analyzer's limit %zu, skipped",
+			         safe ? safe : "?", (long long)size, a->name, whole_cap(a));
+			free(safe);
+		}
+	}
+	if (*whole) {
+		int rc = ensure_capture(d, (size_t)size, err);
+		if (rc < 0) {
+			abort_streams(d, n_want);
+			return rc;
+		}
+	}
+	return need;
+}
+
+/* Collects the results, in analyzer order, once the bytes are all in. */
+static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_want,
+                  customs_error *err)
+{
+	int rc = 0;
+	for (size_t k = 0; k < n_want; k++) {
+		size_t i = d->want[k];
+		const struct analyzer *a = d->analyzers[i];
+		struct file_result fr = { 0 };
+		customs_error e = { 0 };
+		int arc = 0;
+		if (d->modes[i] == MODE_WHOLE) {
+			static const uint8_t empty[1];
+			const uint8_t *data = size ? d->capture : empty;
+			arc = a->analyze_file(&fr, path, data, (size_t)size, d->warnings, &e);
+		} else if (d->modes[i] == MODE_STREAM) {
+			arc = a->stream->close(d->states[i], &fr, d->warnings, &e);
+			d->states[i] = NULL;
+		}
+		d->modes[i] = MODE_NONE;
+		if (arc < 0) {
+			/* An empty result still shadows the lower layers' version. */
+			warn_analyzer(d, path, a, &e);
+			file_result_clear(&fr);
+		}
+		if (rc == 0)
+			rc = push_result(d, path, a, &fr, err);
+		else
+			file_result_clear(&fr);
+	}
+	return rc;
+}
+
+int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_block_fn next,
+                  void *ctx, customs_error *err)
+{
+	size_t n_want = 0;
+	bool whole = false;
+	int rc;
+	if (size < 0)
+		size = 0;
+	for (size_t i = 0; i < d->n_analyzers; i++)
+		if (analyzer_wants(d->analyzers[i], path))
+			d->want[n_want++] = i;
+	if (n_want == 0)
+		return 0;
+	if ((rc = choose_modes(d, path, size, n_want, &whole, err)) < 0)
+		return rc;
+	if (rc > 0) {
+		uint64_t pos = 0, holes = 0;
+		for (;;) {
+			const uint8_t *p = NULL;
+			size_t len = 0;
+			int64_t off = 0;
+			rc = next(ctx, &p, &len, &off, err);
+			if (rc < 0)
+				goto fail;
+			if (rc == 0)
+				break;
+			uint64_t end;
+			if (off < 0 || (uint64_t)off < pos ||
+			    __builtin_add_overflow((uint64_t)off, len, &end) || end > (uint64_t)size) {
+				rc = err_set(err, CUSTOMS_EINVAL,
+				             "entry data at offset %lld runs outside its declared size %lld",
+				             (long long)off, (long long)size);
+				goto fail;
+			}
+			if ((uint64_t)off > pos)
+				fill_hole(d, path, n_want, whole, pos, (uint64_t)off - pos, &holes);
+			if (whole && len)
+				memcpy(d->capture + off, p, len);
+			if (len)
+				feed_streams(d, path, n_want, p, len);
+			pos = end;
+		}
+		if (pos < (uint64_t)size)
+			fill_hole(d, path, n_want, whole, pos, (uint64_t)size - pos, &holes);
+	}
+	return finish(d, path, size, n_want, err);
+fail:
+	abort_streams(d, n_want);
+	for (size_t k = 0; k < n_want; k++)
+		d->modes[d->want[k]] = MODE_NONE;
+	return rc;
+}
+
+int dispatch_shadow(struct dispatch *d, const char *path, customs_error *err)
+{
+	for (size_t i = 0; i < d->n_analyzers; i++) {
+		const struct analyzer *a = d->analyzers[i];
+		for (size_t r = 0; r < a->n_rules; r++) {
+			/* "Every file" analyzers (malware, secrets) have nothing to
+			 * shadow; only rules that name paths do. */
+			if (a->rules[r].kind == PATH_ALL_FILES)
+				continue;
+			struct analyzer one = *a;
+			one.rules = &a->rules[r];
+			one.n_rules = 1;
+			if (analyzer_wants(&one, path)) {
+				int rc = push_empty(d, path, a, err);
+				if (rc < 0)
+					return rc;
+				break;
+			}
+		}
+	}
+	return 0;
+}

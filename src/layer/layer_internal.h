@@ -1,0 +1,87 @@
+/* Internal contracts of the layer reader: the decompressing, hashing byte
+ * stream, the analyzer dispatcher shared by tar and folder walks, paths. */
+#ifndef LAYER_LAYER_INTERNAL_H
+#define LAYER_LAYER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/analyzer.h"
+#include "customs/customs.h"
+#include "layer/layer.h"
+#include "source/blob.h"
+#include "util/sha256.h"
+#include "util/warn.h"
+
+/* ---- decompress.c: blob -> (sniffed) decompression -> tar bytes ---- */
+
+struct layer_stream;
+
+/* The stream borrows blob, which must outlive it. */
+int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_error *err);
+/* Next piece of the decompressed tar, valid until the next call. Returns 1
+ * with data, 0 at the clean end of the stream, or a negative code. */
+int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
+                      customs_error *err);
+/* Reads whatever the tar reader left (zero blocks, padding) so that both
+ * digests cover every byte, then writes them out ("sha256:<hex>"). */
+int layer_stream_finish(struct layer_stream *s, char *blob_digest, char *diff_id,
+                        uint64_t *compressed, uint64_t *uncompressed, customs_error *err);
+void layer_stream_free(struct layer_stream *s);
+
+/* ---- path.c ---- */
+
+enum path_verdict {
+	PATH_OK = 0,
+	PATH_EMPTY,   /* nothing left after normalising ("/", "./") */
+	PATH_DOTDOT,  /* a ".." component */
+	PATH_TOO_LONG /* longer than LIMIT_PATH_BYTES */
+};
+
+/* Normalises name[0..len) into out (LIMIT_PATH_BYTES + 1 bytes): no leading
+ * "/" or "./", no empty or "." components, no trailing "/". */
+enum path_verdict layer_path_normalise(char *out, size_t *out_len, const char *name, size_t len);
+
+/* ---- dispatch.c: hands one file to every analyzer that wants it ---- */
+
+/* Yields a file's data in order: 1 with a block at *offset (gaps are holes of
+ * zeros), 0 at the end, a negative code with err set when the source broke. */
+typedef int (*dispatch_block_fn)(void *ctx, const uint8_t **data, size_t *len, int64_t *offset,
+                                 customs_error *err);
+
+struct dispatch {
+	const struct analyzer *const *analyzers;
+	size_t n_analyzers;
+	struct warn_list *warnings;
+	struct layer_result *res;
+	size_t files_cap;
+	uint8_t *capture; /* reused whole-file buffer, grows up to the analyzers' caps */
+	size_t capture_cap;
+	size_t *want;     /* scratch: indexes of the analyzers wanting the current file */
+	void **states;    /* scratch: streaming states */
+	unsigned char *modes; /* scratch: how each analyzer gets the file */
+};
+
+/* Also makes the empty layer_result (d->res) the walk fills; the caller
+ * takes it (setting d->res to NULL) on success, else dispatch_clear frees it. */
+int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
+                  struct warn_list *warnings, customs_error *err);
+void dispatch_clear(struct dispatch *d);
+/* True when some analyzer wants the regular file at path. */
+int dispatch_wanted(struct dispatch *d, const char *path);
+/* Delivers a regular file of the declared size. Analyzer failures become
+ * warnings; a negative return means the source itself broke (err set). */
+int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_block_fn next,
+                  void *ctx, customs_error *err);
+/* A symlink, hard link or device at path replaces whatever a lower layer had
+ * there: record empty results for the analyzers naming that path, so the
+ * merge drops the lower layer's results. */
+int dispatch_shadow(struct dispatch *d, const char *path, customs_error *err);
+
+/* Makes room for one more element in the array *p of *cap elements holding n:
+ * doubles the capacity (first when empty). Returns 0 or CUSTOMS_ENOMEM. */
+int layer_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
+/* Appends a copy of s to the growable list *v (count *n, capacity *cap). */
+int layer_strv_push(char ***v, size_t *n, size_t *cap, const char *s, size_t len);
+
+#endif
