@@ -583,6 +583,51 @@ static void test_match_speed(void **state)
 	assert_int_equal(customs_findings_count(f->found), 10 * (4 + 2 + 1 + 1));
 }
 
+/* Real AlmaLinux OSV advisories (vunnel fixtures): rpm distros list binary
+ * packages, so python3-requests (source rpm python-requests) must match
+ * ALSA-2023:4520, and the EVR with an epoch must compare as rpm does. */
+static void test_almalinux(void **state)
+{
+	struct fixture *f = open_db(state,
+	                            "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux8",
+	                            "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux9",
+	                            NULL);
+	new_image(f, "almalinux", "8.8", NULL);
+	add(f, "rpm", "python3-requests", NULL, "2.20.0-2.1.el8_1", "python-requests", "2.20.0-2.1.el8_1");
+	add(f, "rpm", "mariadb-server", "3", "10.3.35-1.module_el8.6.0+3047+e7b0f8b8", "mariadb",
+	    "3:10.3.35-1.module_el8.6.0+3047+e7b0f8b8");
+	add(f, "rpm", "mariadb", "3", "10.3.39-1.module_el8.8.0+3609+204d4ab0", "mariadb",
+	    "3:10.3.39-1.module_el8.8.0+3609+204d4ab0");
+	/* The same names without the epoch are older than any epoch-3 fix. */
+	add(f, "rpm", "libtiff", NULL, "4.0.9-27.el8", "libtiff", "4.0.9-27.el8");
+	run_match(f);
+	char *s = summary(f->found);
+	if (!strstr(s, "python3-requests") || !strstr(s, "2.20.0-3.el8_8"))
+		fail_msg("python3-requests not matched by its binary name:\n%s", s);
+	if (!strstr(s, "mariadb-server") || !strstr(s, "3:10.3.39-1.module_el8.8.0+3609+204d4ab0"))
+		fail_msg("mariadb-server below the fix not matched:\n%s", s);
+	for (size_t i = 0; i < customs_findings_count(f->found); i++) {
+		const customs_finding *x = customs_findings_get(f->found, i);
+		if (strcmp(x->package, "mariadb") == 0)
+			fail_msg("mariadb at the fixed version reported: %s", x->id);
+		if (strcmp(x->package, "libtiff") == 0)
+			fail_msg("an AlmaLinux 9 advisory matched an AlmaLinux 8 image: %s", x->id);
+	}
+	free(s);
+	/* The same libtiff below the AlmaLinux 9 fix on an AlmaLinux 9 image. */
+	new_image(f, "almalinux", "9.1", NULL);
+	add(f, "rpm", "libtiff", NULL, "4.2.0-1.el9", "libtiff", "4.2.0-1.el9");
+	add(f, "rpm", "libtiff-tools", NULL, "4.4.0-2.el9", "libtiff", "4.4.0-2.el9");
+	run_match(f);
+	s = summary(f->found);
+	if (!strstr(s, "libtiff ") || !strstr(s, "4.4.0-2.el9"))
+		fail_msg("libtiff below 4.4.0-2.el9 not matched:\n%s", s);
+	for (size_t i = 0; i < customs_findings_count(f->found); i++)
+		if (strcmp(customs_findings_get(f->found, i)->package, "libtiff-tools") == 0)
+			fail_msg("libtiff-tools at the fixed version reported");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +637,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_debian_bookworm, teardown),
 	    cmocka_unit_test_teardown(test_debian_stretch_dla, teardown),
 	    cmocka_unit_test_teardown(test_npm, teardown),
+	    cmocka_unit_test_teardown(test_almalinux, teardown),
 	    cmocka_unit_test_teardown(test_maven_kev, teardown),
 	    cmocka_unit_test_teardown(test_go_pypi_gem_withdrawn_merge, teardown),
 	    cmocka_unit_test_teardown(test_match_speed, teardown),
