@@ -97,6 +97,36 @@ static int release_of(char *out, size_t n, const char *rest, int major_only)
 	return CUSTOMS_EINVAL;
 }
 
+/* SUSE names releases in words: "Linux Enterprise Server 15 SP4" is the
+ * os-release VERSION_ID "15.4", "Leap 15.5" is "15.5", plain "15" is GA. */
+static int suse_release_of(char *out, size_t n, const char *rest)
+{
+	const char *p = rest;
+	while (*p && !(isdigit((unsigned char)*p) && (p == rest || p[-1] == ' ')))
+		p++;
+	size_t k = 0;
+	while (isdigit((unsigned char)p[k]))
+		k++;
+	if (k == 0 || k + 8 >= n)
+		return CUSTOMS_EINVAL;
+	memcpy(out, p, k);
+	out[k] = 0;
+	const char *q = p + k;
+	if (strncmp(q, " SP", 3) == 0 && isdigit((unsigned char)q[3]))
+		q += 3;
+	else if (*q == '.' && isdigit((unsigned char)q[1]))
+		q += 1;
+	else
+		return CUSTOMS_OK;
+	size_t m = 0;
+	while (isdigit((unsigned char)q[m]) && m < 4)
+		m++;
+	out[k] = '.';
+	memcpy(out + k + 1, q, m);
+	out[k + 1 + m] = 0;
+	return CUSTOMS_OK;
+}
+
 int vulndb_ecosystem_from_osv(char *out, size_t n, const char *osv)
 {
 	if (!osv || !*osv)
@@ -119,9 +149,11 @@ int vulndb_ecosystem_from_osv(char *out, size_t n, const char *osv)
 		 * too; Alpine and Ubuntu per major.minor. */
 		int major_only = strcmp(eco, "alpine") != 0 && strcmp(eco, "ubuntu") != 0 &&
 		                 strcmp(eco, "opensuse") != 0 && strcmp(eco, "sles") != 0;
-		/* A release we cannot read ("SUSE:Linux Enterprise Server 15
-		 * SP4") is one we never match against, not a malformed record. */
-		if (!colon || release_of(rel, sizeof(rel), colon + 1, major_only))
+		bool suse = strcmp(eco, "opensuse") == 0 || strcmp(eco, "sles") == 0;
+		/* A release we cannot read ("openSUSE:Tumbleweed") is one we
+		 * never match against, not a malformed record. */
+		if (!colon || (suse ? suse_release_of(rel, sizeof(rel), colon + 1)
+		                    : release_of(rel, sizeof(rel), colon + 1, major_only)))
 			return CUSTOMS_EUNSUPPORTED;
 		int k = snprintf(out, n, "%s:%s", eco, rel);
 		return k < 0 || (size_t)k >= n ? CUSTOMS_EINVAL : CUSTOMS_OK;

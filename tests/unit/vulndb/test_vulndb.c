@@ -117,6 +117,10 @@ static void test_ecosystems(void **state)
 	    {"RubyGems", "gem"},
 	    {"Packagist", "composer"},
 	    {"NuGet", "nuget"},
+	    {"SUSE:Linux Enterprise Server 15 SP4", "sles:15.4"},
+	    {"SUSE:Linux Enterprise Module for Basesystem 15 SP5", "sles:15.5"},
+	    {"SUSE:Linux Enterprise Server 12", "sles:12"},
+	    {"openSUSE:Leap 15.5", "opensuse:15.5"},
 	};
 	char out[64];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -124,6 +128,8 @@ static void test_ecosystems(void **state)
 		assert_string_equal(out, cases[i].want);
 	}
 	assert_int_equal(vulndb_ecosystem_from_osv(out, sizeof(out), "GIT"), CUSTOMS_EUNSUPPORTED);
+	assert_int_equal(vulndb_ecosystem_from_osv(out, sizeof(out), "openSUSE:Tumbleweed"),
+	                 CUSTOMS_EUNSUPPORTED);
 	assert_int_equal(vulndb_ecosystem_from_osv(out, sizeof(out), "Debian"),
 	                 CUSTOMS_EUNSUPPORTED);
 	assert_int_equal(vulndb_ecosystem_from_osv(out, 4, "Alpine:v3.18"), CUSTOMS_EINVAL);
