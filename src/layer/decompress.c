@@ -19,6 +19,15 @@
  * two cores inflate and sha256 of the tar then overlap instead of adding
  * up (sha256 of the tar alone costs half of what inflate does). */
 #define N_SLOTS 4
+/* Compressed input read ahead by the reader thread. */
+#define N_IN_SLOTS 4
+/* Reading ahead stops while the blob expands more than this: a bomb then
+ * costs the source no more than it did without a reader thread (one chunk
+ * at a time, on demand). Real layers expand 2 to 20 times. */
+#define READ_AHEAD_MAX_RATIO 100
+/* The first read only needs the magic; small, so that a bomb's head does
+ * not bring a whole chunk before the ratio is known. */
+#define SNIFF_BYTES 4096u
 /* Small blobs (most layers of most images, and every fuzz input) get small
  * buffers: a fresh megabyte costs more in page faults than it saves. */
 #define SMALL_BLOB (1u << 20)
@@ -30,10 +39,13 @@ struct layer_stream {
 	struct blob *blob;
 	enum codec codec;
 	struct sha256 *blob_hash, *tar_hash;
-	uint8_t *in;
+	bool blob_verified; /* the blob checks its own digest: blob_hash stays unused */
+	const uint8_t *in; /* an input slot, or carry when bytes had to be joined */
 	size_t in_pos, in_len; /* unread input is in[in_pos..in_len) */
 	size_t in_chunk, slot_bytes;
 	bool in_eof;
+	uint8_t *carry; /* the sniffed head, and short leftovers joined to the next slot */
+	size_t carry_cap;
 	uint64_t compressed, uncompressed; /* producer's counts */
 	/* gzip */
 	struct inflate_state *gz;
@@ -43,9 +55,24 @@ struct layer_stream {
 	ZSTD_DStream *zs;
 	size_t zs_hint; /* last ZSTD_decompressStream return: 0 between frames */
 
+	/* Compressed blobs: a reader thread reads and hashes the blob into the
+	 * input ring while the producer inflates, so that read syscalls and the
+	 * blob's sha256 run on whichever core is free. Same locking as below. */
+	pthread_t reader;
+	bool reader_started;
+	pthread_cond_t cv_in_full, cv_in_free;
+	uint8_t *in_slot[N_IN_SLOTS];
+	size_t in_slot_len[N_IN_SLOTS];
+	size_t in_head, in_count; /* count includes a held one */
+	bool in_held;             /* the producer still reads in_slot[in_head] */
+	bool rd_done;
+	uint64_t pub_compressed, pub_uncompressed; /* the producer's counts at its last take */
+	int rd_rc;
+	customs_error rd_err;
+
 	/* The ring between the producer thread and the tar walk. */
 	pthread_t thread;
-	bool thread_started;
+	bool thread_started, sync_init;
 	pthread_mutex_t mu;
 	pthread_cond_t cv_full, cv_free;
 	uint8_t *slot[N_SLOTS];
@@ -62,47 +89,225 @@ void layer_stream_free(struct layer_stream *s)
 {
 	if (!s)
 		return;
-	if (s->thread_started) {
+	if (s->sync_init) {
 		pthread_mutex_lock(&s->mu);
 		s->cancel = true;
-		pthread_cond_signal(&s->cv_free);
+		pthread_cond_broadcast(&s->cv_free);
+		pthread_cond_broadcast(&s->cv_in_free);
+		pthread_cond_broadcast(&s->cv_in_full);
 		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->thread, NULL);
+		if (s->thread_started)
+			pthread_join(s->thread, NULL);
+		if (s->reader_started)
+			pthread_join(s->reader, NULL);
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv_full);
 		pthread_cond_destroy(&s->cv_free);
+		pthread_cond_destroy(&s->cv_in_full);
+		pthread_cond_destroy(&s->cv_in_free);
 	}
 	for (size_t i = 0; i < N_SLOTS; i++)
 		free(s->slot[i]);
+	for (size_t i = 0; i < N_IN_SLOTS; i++)
+		free(s->in_slot[i]);
+	free(s->carry);
 	sha256_free(s->blob_hash);
 	sha256_free(s->tar_hash);
-	free(s->in);
 	free(s->gz);
 	ZSTD_freeDStream(s->zs);
 	free(s);
 }
 
-/* Refills the input buffer; keeps unread bytes. Returns 0, or a code. */
+/* Whether the reader may read ahead of the producer's demand (under mu). */
+static bool ratio_ok(const struct layer_stream *s)
+{
+	return s->pub_uncompressed > 0 &&
+	       s->pub_uncompressed / READ_AHEAD_MAX_RATIO <= s->pub_compressed;
+}
+
+static void *reader(void *arg)
+{
+	struct layer_stream *s = arg;
+	customs_error e = { 0 };
+	ssize_t n = 1;
+	while (n > 0) {
+		pthread_mutex_lock(&s->mu);
+		while (!s->cancel && s->in_count > 0 && (s->in_count == N_IN_SLOTS || !ratio_ok(s)))
+			pthread_cond_wait(&s->cv_in_free, &s->mu);
+		bool cancel = s->cancel;
+		size_t idx = (s->in_head + s->in_count) % N_IN_SLOTS;
+		pthread_mutex_unlock(&s->mu);
+		if (cancel)
+			break;
+		/* Fill the slot: fewer, fuller hand-overs. */
+		size_t len = 0;
+		while (len < s->in_chunk) {
+			n = s->blob->read(s->blob, s->in_slot[idx] + len, s->in_chunk - len, &e);
+			if (n <= 0)
+				break;
+			if (!s->blob_verified)
+				sha256_update(s->blob_hash, s->in_slot[idx] + len, (size_t)n);
+			len += (size_t)n;
+		}
+		pthread_mutex_lock(&s->mu);
+		if (len > 0) {
+			s->in_slot_len[idx] = len;
+			s->in_count++;
+		}
+		if (n <= 0) {
+			s->rd_done = true;
+			s->rd_rc = (int)n;
+			s->rd_err = e;
+		}
+		pthread_cond_signal(&s->cv_in_full);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+/* Hands the held input slot back to the reader. */
+static void in_release(struct layer_stream *s)
+{
+	if (!s->in_held)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->in_head = (s->in_head + 1) % N_IN_SLOTS;
+	s->in_count--;
+	s->in_held = false;
+	pthread_cond_signal(&s->cv_in_free);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The next input slot, held until in_release: 1, 0 at the end, or a code. */
+static int in_next(struct layer_stream *s, const uint8_t **p, size_t *n, customs_error *err)
+{
+	int rc;
+	pthread_mutex_lock(&s->mu);
+	s->pub_compressed = s->compressed;
+	s->pub_uncompressed = s->uncompressed;
+	pthread_cond_signal(&s->cv_in_free);
+	while (s->in_count == 0 && !s->rd_done && !s->cancel)
+		pthread_cond_wait(&s->cv_in_full, &s->mu);
+	if (s->in_count > 0) {
+		s->in_held = true;
+		*p = s->in_slot[s->in_head];
+		*n = s->in_slot_len[s->in_head];
+		rc = 1;
+	} else if (s->rd_done) {
+		rc = s->rd_rc;
+		if (rc < 0)
+			err_copy(err, &s->rd_err);
+	} else {
+		rc = err_set(err, CUSTOMS_EIO, "layer read cancelled");
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int ensure_carry(struct layer_stream *s, size_t need, customs_error *err)
+{
+	if (need <= s->carry_cap)
+		return 0;
+	uint8_t *p = realloc(s->carry, need);
+	if (!p)
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	s->carry = p;
+	s->carry_cap = need;
+	return 0;
+}
+
+/* Small blobs: one read into carry, here, after the unread bytes. */
+static int fill_direct(struct layer_stream *s, size_t left, customs_error *err)
+{
+	size_t cap;
+	int rc;
+	if (__builtin_add_overflow(left, s->in_chunk, &cap))
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	if ((rc = ensure_carry(s, cap, err)) < 0)
+		return rc;
+	memmove(s->carry, s->in + s->in_pos, left);
+	s->in = s->carry;
+	s->in_pos = 0;
+	s->in_len = left;
+	ssize_t n = s->blob->read(s->blob, s->carry + left, s->in_chunk, err);
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		s->in_eof = true;
+		return 0;
+	}
+	if (!s->blob_verified)
+		sha256_update(s->blob_hash, s->carry + left, (size_t)n);
+	s->in_len += (size_t)n;
+	s->compressed += (uint64_t)n;
+	return 0;
+}
+
+/* Moves to the next input slot; keeps unread bytes (at most a few: callers
+ * refill when they are out of input or need a 2- or 4-byte magic), joining
+ * them with the new slot in carry. Returns 0, or a code. */
 static int fill(struct layer_stream *s, customs_error *err)
 {
-	if (s->in_pos > 0 && s->in_pos < s->in_len)
-		memmove(s->in, s->in + s->in_pos, s->in_len - s->in_pos);
-	s->in_len -= s->in_pos;
+	size_t left = s->in_len - s->in_pos, n = 0, need;
+	const uint8_t *p = NULL;
+	int rc;
+	if (s->in_eof)
+		return 0;
+	if (!s->reader_started)
+		return fill_direct(s, left, err);
+	if (left) {
+		if ((rc = ensure_carry(s, left, err)) < 0)
+			return rc;
+		memmove(s->carry, s->in + s->in_pos, left);
+	}
+	in_release(s);
+	s->in = s->carry;
 	s->in_pos = 0;
-	while (!s->in_eof && s->in_len < s->in_chunk) {
-		ssize_t n = s->blob->read(s->blob, s->in + s->in_len, s->in_chunk - s->in_len, err);
+	s->in_len = left;
+	if ((rc = in_next(s, &p, &n, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		s->in_eof = true;
+		return 0;
+	}
+	s->compressed += n;
+	if (!left) {
+		s->in = p;
+		s->in_len = n;
+		return 0;
+	}
+	if (__builtin_add_overflow(left, n, &need))
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	if ((rc = ensure_carry(s, need, err)) < 0)
+		return rc;
+	memcpy(s->carry + left, p, n);
+	s->in = s->carry;
+	s->in_len = need;
+	in_release(s);
+	return 0;
+}
+
+/* The first bytes, read here so that a short first read does not make us
+ * misjudge the format; they stay in carry for the codec. */
+static int sniff(struct layer_stream *s, customs_error *err)
+{
+	int rc;
+	if ((rc = ensure_carry(s, SNIFF_BYTES, err)) < 0)
+		return rc;
+	s->in = s->carry;
+	while (!s->in_eof && s->in_len < 4) {
+		ssize_t n = s->blob->read(s->blob, s->carry + s->in_len, SNIFF_BYTES - s->in_len,
+		                          err);
 		if (n < 0)
 			return (int)n;
 		if (n == 0) {
 			s->in_eof = true;
 			break;
 		}
-		sha256_update(s->blob_hash, s->in + s->in_len, (size_t)n);
+		if (!s->blob_verified)
+			sha256_update(s->blob_hash, s->carry + s->in_len, (size_t)n);
 		s->in_len += (size_t)n;
 		s->compressed += (uint64_t)n;
-		/* One read per call is enough once there is data; looping would only
-		 * add latency on slow sources. */
-		break;
 	}
 	return 0;
 }
@@ -116,20 +321,20 @@ int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_erro
 	if (!s)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	s->blob = blob;
+	/* A registry blob already hashes what it hands out, and fails at its end
+	 * on a mismatch: hashing the same bytes again would only cost a core. */
+	s->blob_verified = digest_is_valid_sha256(blob->verified_digest);
 	bool small = blob->size >= 0 && blob->size < SMALL_BLOB;
 	s->in_chunk = small ? SMALL_CHUNK : IN_CHUNK;
 	s->slot_bytes = small ? SMALL_CHUNK : SLOT_BYTES;
 	s->blob_hash = sha256_new();
 	s->tar_hash = sha256_new();
-	s->in = malloc(s->in_chunk);
-	if (!s->blob_hash || !s->tar_hash || !s->in) {
+	if (!s->blob_hash || !s->tar_hash) {
 		rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* A short first read must not make us misjudge the format. */
-	while (!s->in_eof && s->in_len < 4)
-		if ((rc = fill(s, err)) < 0)
-			goto out;
+	if ((rc = sniff(s, err)) < 0)
+		goto out;
 	if (s->in_len >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b) {
 		s->codec = CODEC_GZIP;
 		s->gz = malloc(sizeof(*s->gz));
@@ -160,13 +365,28 @@ int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_erro
 			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
 			goto out;
 		}
+	/* Plain tar is read straight into the tar ring: a reader thread would
+	 * only add a copy. Small blobs are read by the producer itself: a third
+	 * thread costs more than it saves there (and fuzzing would crawl). */
+	for (size_t i = 0; s->codec != CODEC_PLAIN && !small && !s->in_eof && i < N_IN_SLOTS; i++)
+		if (!(s->in_slot[i] = malloc(s->in_chunk))) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+			goto out;
+		}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv_full, NULL);
 	pthread_cond_init(&s->cv_free, NULL);
+	pthread_cond_init(&s->cv_in_full, NULL);
+	pthread_cond_init(&s->cv_in_free, NULL);
+	s->sync_init = true;
+	if (s->in_slot[0]) {
+		if (pthread_create(&s->reader, NULL, reader, s) != 0) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "cannot start the blob reader thread");
+			goto out;
+		}
+		s->reader_started = true;
+	}
 	if (pthread_create(&s->thread, NULL, producer, s) != 0) {
-		pthread_mutex_destroy(&s->mu);
-		pthread_cond_destroy(&s->cv_full);
-		pthread_cond_destroy(&s->cv_free);
 		rc = err_set(err, CUSTOMS_ENOMEM, "cannot start the decompression thread");
 		goto out;
 	}
@@ -273,7 +493,7 @@ static int gzip_next(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *p
 				continue;
 			}
 		}
-		g->next_in = s->in + s->in_pos;
+		g->next_in = (uint8_t *)s->in + s->in_pos;
 		g->avail_in = (uint32_t)(s->in_len - s->in_pos);
 		g->next_out = dst;
 		g->avail_out = (uint32_t)cap;
@@ -356,7 +576,8 @@ static int produce(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *n, 
 				s->in_eof = true;
 				break;
 			}
-			sha256_update(s->blob_hash, dst, (size_t)r);
+			if (!s->blob_verified)
+				sha256_update(s->blob_hash, dst, (size_t)r);
 			s->compressed += (uint64_t)r;
 			*n = (size_t)r;
 			rc = 1;
@@ -462,7 +683,10 @@ int layer_stream_finish(struct layer_stream *s, char *blob_digest, char *diff_id
 	if (rc < 0)
 		return rc;
 	/* The producer has finished: its fields are ours now. */
-	sha256_final_digest(s->blob_hash, blob_digest);
+	if (s->blob_verified)
+		memcpy(blob_digest, s->blob->verified_digest, SHA256_DIGEST_STRING_LEN + 1);
+	else
+		sha256_final_digest(s->blob_hash, blob_digest);
 	if (s->codec == CODEC_PLAIN)
 		memcpy(diff_id, blob_digest, SHA256_DIGEST_STRING_LEN + 1);
 	else

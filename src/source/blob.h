@@ -16,6 +16,10 @@ struct blob {
 	/* Frees the blob; accepts NULL. */
 	void (*close)(struct blob *b);
 	int64_t size; /* declared size in bytes, -1 when unknown */
+	/* "sha256:<hex>" when the blob checks its own bytes against this digest
+	 * (its last read fails with CUSTOMS_EINTEGRITY otherwise), so that a
+	 * reader need not hash them again; NULL for most blobs. */
+	const char *verified_digest;
 };
 
 static inline void blob_close(struct blob *b)
