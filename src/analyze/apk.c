@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/owned.h"
 #include "analyze/pkgdb.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/strutil.h"
 
 /* The fields of one stanza we use, pointing into the input. The file list
- * (F: folders, R: files) is not kept yet: attributing language packages to
- * the OS package that owns their files is a later step. */
+ * (F: folders, R: files) is read apart by apk_installed_files. */
 struct apk_stanza {
 	const char *v[128];
 	size_t n[128];
@@ -233,7 +233,19 @@ const char *apk_file_owner(const struct apk_file_list *l, const char *path)
 static int analyze_apk(struct file_result *out, const char *path, const uint8_t *data, size_t len,
                        struct warn_list *warnings, customs_error *err)
 {
-	return apk_installed_parse(&out->pkgs, path, data, len, warnings, NULL, err);
+	struct apk_file_list files = {0};
+	struct owned_list owned = {0};
+	int rc = apk_installed_parse(&out->pkgs, path, data, len, warnings, NULL, err);
+	if (!rc)
+		rc = apk_installed_files(&files, data, len, err);
+	for (size_t i = 0; !rc && i < files.n; i++)
+		if ((rc = owned_list_add(&owned, files.items[i].path, strlen(files.items[i].path))))
+			err_set(err, rc, "%s: cannot keep the file list", path);
+	if (!rc)
+		owned_list_move(out, &owned);
+	owned_list_clear(&owned);
+	apk_file_list_free(&files);
+	return rc;
 }
 
 static const struct path_rule apk_rules[] = {

@@ -57,6 +57,15 @@ int go_binary_parse(struct package_list *out, const char *path, const uint8_t *d
 /* Rust Cargo.lock (v1 to v4). */
 int cargo_lock_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
                      struct warn_list *warnings, customs_error *err);
+/* cargo-auditable: the crate list of a whole ELF binary in memory (its
+ * .dep-v0 section, zlib-compressed JSON inflated to at most
+ * LIMIT_RUST_AUDIT_JSON_BYTES); build-only dependencies skipped.
+ * CUSTOMS_ENOTFOUND when the file is not ELF or has no such section. */
+int cargo_audit_binary_parse(struct package_list *out, const char *path, const uint8_t *data,
+                             size_t len, struct warn_list *warnings, customs_error *err);
+/* The same on the inflated JSON {"packages":[{"name","version","kind"}...]}. */
+int cargo_audit_json_parse(struct package_list *out, const char *path, const uint8_t *data,
+                           size_t len, struct warn_list *warnings, customs_error *err);
 /* Ruby Gemfile.lock (the GEM specs section) and installed specifications/NAME.gemspec. */
 int gemfile_lock_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
                        struct warn_list *warnings, customs_error *err);
@@ -110,6 +119,7 @@ extern const struct analyzer analyzer_python;
 extern const struct analyzer analyzer_java;
 extern const struct analyzer analyzer_golang;
 extern const struct analyzer analyzer_rust;
+extern const struct analyzer analyzer_rust_audit;
 extern const struct analyzer analyzer_ruby;
 extern const struct analyzer analyzer_php;
 extern const struct analyzer analyzer_dotnet;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/owned.h"
 #include "analyze/rpm.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -11,6 +12,7 @@ struct collect {
 	struct package_list *list;
 	const char *path;
 	struct warn_list *warnings;
+	struct owned_list *owned; /* NULL: files not wanted */
 };
 
 static int add_blob(void *arg, const uint8_t *blob, size_t len, customs_error *err)
@@ -35,9 +37,16 @@ static int add_blob(void *arg, const uint8_t *blob, size_t len, customs_error *e
 	rc = rpm_header_to_package(p, &h, err);
 	if (!rc && c->path && !(p->path = strdup(c->path)))
 		rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
-	if (rc)
+	if (rc) {
 		package_list_pop(c->list);
-	return rc;
+		return rc;
+	}
+	if (c->owned && rpm_header_files(c->owned, blob, len, &e2) != 0) {
+		if (e2.code == CUSTOMS_ENOMEM || e2.code == CUSTOMS_ETOOLARGE)
+			return err_set(err, e2.code, "%s", e2.message);
+		warn_add(c->warnings, "%s: %s: file list skipped: %s", c->path, h.name, e2.message);
+	}
+	return 0;
 }
 
 /* Berkeley DB keeps its magic at offset 12 in the writer's byte order. */
@@ -55,8 +64,16 @@ static int is_bdb(const uint8_t *data, size_t len)
 int rpmdb_parse(struct package_list *out, const uint8_t *data, size_t len, const char *path,
                 struct warn_list *warnings, customs_error *err)
 {
+	return rpmdb_parse_owned(out, NULL, data, len, path, warnings, err);
+}
+
+int rpmdb_parse_owned(struct package_list *out, struct owned_list *owned, const uint8_t *data,
+                      size_t len, const char *path, struct warn_list *warnings,
+                      customs_error *err)
+{
 	struct package_list found = {.max = out->max};
-	struct collect c = {&found, path, warnings};
+	struct owned_list files = {0};
+	struct collect c = {&found, path, warnings, owned ? &files : NULL};
 	int rc;
 
 	if (len >= 16 && memcmp(data, "SQLite format 3", 16) == 0)
@@ -81,7 +98,13 @@ int rpmdb_parse(struct package_list *out, const uint8_t *data, size_t len, const
 		*p = found.items[i];
 	}
 	found.n = 0;
+	if (owned) {
+		owned_list_clear(owned);
+		*owned = files;
+		memset(&files, 0, sizeof(files));
+	}
 out:
+	owned_list_clear(&files);
 	package_list_free(&found);
 	return rc;
 }
@@ -89,7 +112,11 @@ out:
 static int analyze_rpmdb(struct file_result *out, const char *path, const uint8_t *data, size_t len,
                          struct warn_list *warnings, customs_error *err)
 {
-	return rpmdb_parse(&out->pkgs, data, len, path, warnings, err);
+	struct owned_list owned = {0};
+	int rc = rpmdb_parse_owned(&out->pkgs, &owned, data, len, path, warnings, err);
+	if (!rc)
+		owned_list_move(out, &owned);
+	return rc;
 }
 
 static const struct path_rule rpm_rules[] = {

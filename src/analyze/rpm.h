@@ -53,6 +53,17 @@ int rpmdb_sqlite_read(const uint8_t *data, size_t len, const char *path, rpm_blo
 int rpmdb_parse(struct package_list *out, const uint8_t *data, size_t len, const char *path,
                 struct warn_list *warnings, customs_error *err);
 
+struct owned_list;
+/* Appends the files one header lists (DIRNAMES[DIRINDEXES[i]] + BASENAMES[i],
+ * or OLDFILENAMES) to out. On failure out is as it was. */
+int rpm_header_files(struct owned_list *out, const uint8_t *blob, size_t len, customs_error *err);
+
+/* rpmdb_parse that also lists every package's files in owned (may be NULL;
+ * its old contents are replaced). On failure neither list changes. */
+int rpmdb_parse_owned(struct package_list *out, struct owned_list *owned, const uint8_t *data,
+                      size_t len, const char *path, struct warn_list *warnings,
+                      customs_error *err);
+
 extern const struct analyzer analyzer_rpm;
 
 #endif

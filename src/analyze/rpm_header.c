@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/owned.h"
 #include "analyze/rpm.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -246,5 +247,127 @@ int rpm_header_to_package(customs_package *p, const struct rpm_header *h, custom
 nomem:
 	rc = err_set(err, CUSTOMS_ENOMEM, "rpm header: out of memory");
 	package_clear(p);
+	return rc;
+}
+
+enum {
+	TAG_OLDFILENAMES = 1027,
+	TAG_DIRINDEXES = 1116,
+	TAG_BASENAMES = 1117,
+	TAG_DIRNAMES = 1118,
+};
+
+/* The strings of a STRING_ARRAY entry: count NUL-terminated strings from
+ * offset, each inside the store. Fills ptrs (count entries). */
+static int string_array(const char **ptrs, const struct entry *e, const uint8_t *store,
+                        uint32_t dl, uint32_t tag, customs_error *err)
+{
+	if (e->type != TYPE_STRING_ARRAY)
+		return err_set(err, CUSTOMS_EINVAL, "rpm header: tag %u has type %u, not strings",
+		               tag, e->type);
+	size_t off = e->offset;
+	for (uint32_t i = 0; i < e->count; i++) {
+		const uint8_t *z = off < dl ? memchr(store + off, '\0', dl - off) : NULL;
+		if (!z)
+			return err_set(err, CUSTOMS_EINVAL,
+			               "rpm header: tag %u string %u runs past the data", tag, i);
+		ptrs[i] = (const char *)store + off;
+		off = (size_t)(z - store) + 1;
+	}
+	return 0;
+}
+
+static int add_joined(struct owned_list *out, const char *dir, const char *base)
+{
+	size_t dn = strlen(dir), bn = strlen(base), n;
+	char buf[LIMIT_PATH_BYTES + 1];
+	if (__builtin_add_overflow(dn, bn, &n) || n > LIMIT_PATH_BYTES)
+		return 0; /* no real path is that long: nothing a package could own */
+	memcpy(buf, dir, dn);
+	memcpy(buf + dn, base, bn);
+	return owned_list_add(out, buf, n);
+}
+
+int rpm_header_files(struct owned_list *out, const uint8_t *blob, size_t len, customs_error *err)
+{
+	struct entry base = {0}, dirs = {0}, idx = {0}, old = {0};
+	const char **bases = NULL, **dirnames = NULL;
+	size_t n0 = out->n;
+	int rc = 0;
+	if (!blob || len < 8)
+		return err_set(err, CUSTOMS_EINVAL, "rpm header: %zu bytes, shorter than its intro",
+		               len);
+	uint32_t il = be32(blob), dl = be32(blob + 4);
+	size_t need;
+	if (il > LIMIT_RPM_HEADER_TAGS || dl > LIMIT_RPM_HEADER_DATA ||
+	    __builtin_mul_overflow((size_t)il, 16, &need) ||
+	    __builtin_add_overflow(need, 8 + (size_t)dl, &need) || need > len)
+		return err_set(err, CUSTOMS_EINVAL, "rpm header: %u entries, %u data bytes, %zu bytes",
+		               il, dl, len);
+	const uint8_t *index = blob + 8, *store = index + (size_t)il * 16;
+	for (uint32_t i = 0; i < il; i++) {
+		const uint8_t *ep = index + (size_t)i * 16;
+		uint32_t tag = be32(ep);
+		struct entry e = {be32(ep + 4), be32(ep + 8), be32(ep + 12)};
+		if (e.offset >= dl)
+			continue;
+		if (tag == TAG_BASENAMES)
+			base = e;
+		else if (tag == TAG_DIRNAMES)
+			dirs = e;
+		else if (tag == TAG_DIRINDEXES)
+			idx = e;
+		else if (tag == TAG_OLDFILENAMES)
+			old = e;
+	}
+	/* Every string takes at least its NUL byte: a count past dl is a lie. */
+	if (base.count > dl - base.offset || dirs.count > dl - dirs.offset ||
+	    old.count > dl - old.offset)
+		return err_set(err, CUSTOMS_EINVAL, "rpm header: more file names than data bytes");
+	if (!base.count && old.count) {
+		/* rpm before 4.0 kept whole paths in OLDFILENAMES. */
+		if (!(bases = calloc(old.count, sizeof(*bases)))) {
+			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = string_array(bases, &old, store, dl, TAG_OLDFILENAMES, err);
+		for (uint32_t i = 0; !rc && i < old.count; i++)
+			if ((rc = owned_list_add(out, bases[i], strlen(bases[i]))))
+				err_set(err, rc, "rpm header: cannot keep the file list");
+		goto out;
+	}
+	if (!base.count)
+		goto out;
+	if (idx.type != TYPE_INT32 || idx.count != base.count || idx.offset % 4 ||
+	    (size_t)dl - idx.offset < (size_t)idx.count * 4 || !dirs.count) {
+		rc = err_set(err, CUSTOMS_EINVAL, "rpm header: file list without matching folders");
+		goto out;
+	}
+	bases = calloc(base.count, sizeof(*bases));
+	dirnames = calloc(dirs.count, sizeof(*dirnames));
+	if (!bases || !dirnames) {
+		rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = string_array(bases, &base, store, dl, TAG_BASENAMES, err)) ||
+	    (rc = string_array(dirnames, &dirs, store, dl, TAG_DIRNAMES, err)))
+		goto out;
+	for (uint32_t i = 0; i < base.count; i++) {
+		uint32_t d = be32(store + idx.offset + (size_t)i * 4);
+		if (d >= dirs.count) {
+			rc = err_set(err, CUSTOMS_EINVAL, "rpm header: file %u in folder %u of %u", i,
+			             d, dirs.count);
+			goto out;
+		}
+		if ((rc = add_joined(out, dirnames[d], bases[i]))) {
+			err_set(err, rc, "rpm header: cannot keep the file list");
+			goto out;
+		}
+	}
+out:
+	while (rc && out->n > n0)
+		free(out->paths[--out->n]);
+	free(bases);
+	free(dirnames);
 	return rc;
 }
