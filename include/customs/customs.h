@@ -98,11 +98,26 @@ typedef struct customs_scan_options {
 	const char *key_file;
 	/* registries: Docker config file with credentials; NULL: $DOCKER_CONFIG or ~/.docker */
 	const char *auth_file;
+	/* Extra scanners, CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG; 0 (the
+	 * default): packages only. Results: include/customs/findings_extra.h. */
+	unsigned int scanners;
+	/* Called once per layer, from the thread reading it, before the layer's
+	 * first progress call: which of n_layers it is, its blob digest (NULL
+	 * when unknown) and size (-1 when unknown). May be NULL. (Version 2.) */
+	void (*progress_layer)(void *user, size_t layer, size_t n_layers, const char *digest,
+	                       int64_t size);
+	/* CUSTOMS_SCAN_SECRETS: YAML file with extra rules, allow rules and the
+	 * file size limit (see docs/scan-json.md), or NULL: built-in rules only. */
+	const char *secret_config;
 } customs_scan_options;
 
-#define CUSTOMS_SCAN_OPTIONS_VERSION 1
+#define CUSTOMS_SCAN_SECRETS 0x1u /* leaked credentials in files and the image config */
+#define CUSTOMS_SCAN_CONFIG 0x2u  /* misconfiguration checks (CIS Docker section 4) */
+
+#define CUSTOMS_SCAN_OPTIONS_VERSION 2
 #define CUSTOMS_SCAN_OPTIONS_INIT                                                                  \
-	{ CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL }
+	{ CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, \
+	  NULL, NULL }
 
 typedef struct customs_inventory customs_inventory;
 

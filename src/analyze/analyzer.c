@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "analyze/analyzer.h"
+#include "analyze/owned.h"
+#include "analyze/secrets.h"
 
 int analyzer_wants(const struct analyzer *a, const char *path)
 {
@@ -40,5 +42,7 @@ void file_result_clear(struct file_result *r)
 	free(r->path);
 	package_list_free(&r->pkgs);
 	os_info_free(r->os);
+	secret_hits_free(r->secrets, r->n_secrets);
+	owned_files_free(r->owned_files, r->n_owned_files);
 	memset(r, 0, sizeof(*r));
 }

@@ -21,6 +21,8 @@ enum path_rule_kind {
 	PATH_ALL_FILES, /* every regular file (malware, secrets); pattern unused */
 };
 
+struct secret_hit;
+
 struct path_rule {
 	enum path_rule_kind kind;
 	const char *pattern;
@@ -32,6 +34,11 @@ struct file_result {
 	const char *analyzer;  /* the analyzer's name (static) */
 	struct package_list pkgs;
 	struct os_info *os;    /* set by release-file analyzers, else NULL */
+	struct secret_hit *secrets; /* set by the secrets analyzer (analyze/secrets.h) */
+	size_t n_secrets;
+	uint32_t mode; /* tar header mode, set by on_entry analyzers */
+	char **owned_files; /* paths an OS package DB says it installed (analyze/owned.h) */
+	size_t n_owned_files;
 };
 
 void file_result_clear(struct file_result *r);
@@ -50,6 +57,9 @@ struct analyzer_stream_ops {
 	int (*close)(void *state, struct file_result *out, struct warn_list *warnings,
 	             customs_error *err);
 	void (*abort)(void *state); /* on a broken stream; frees state */
+	/* Optional, used instead of open when set: also gets the analyzer's ctx. */
+	int (*open_ctx)(void **state, const void *ctx, const char *path, int64_t size,
+	                customs_error *err);
 };
 
 struct analyzer {
@@ -59,6 +69,12 @@ struct analyzer {
 	size_t max_file_size; /* whole-file delivery cap; bigger files get a warning */
 	analyzer_file_fn analyze_file;          /* whole-file mode, or NULL */
 	const struct analyzer_stream_ops *stream; /* streaming mode, or NULL */
+	/* Optional: sees every entry's header (files and folders, whatever the
+	 * rules say) before its data; returns 1 to record out for path, 0 not
+	 * to. Keep it cheap: it runs for every entry of every layer. */
+	int (*on_entry)(struct file_result *out, const char *path, uint32_t mode, int64_t size,
+	                int64_t uid, int64_t gid);
+	const void *ctx; /* per-scan settings for open_ctx, or NULL */
 };
 
 /* True when path matches one of the analyzer's rules. */

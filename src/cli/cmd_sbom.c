@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/image_options.h"
+#include "cli/progress.h"
 #include "report/report.h"
 
 extern const struct cli_command cli_cmd_sbom;
@@ -71,7 +72,9 @@ static int run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	struct progress *bars = progress_start(&ic.scan, ic.quiet);
 	int r = customs_inventory_scan(&inv, argv[optind], &ic.scan, &err);
+	progress_end(bars);
 	if (r) {
 		cli_print_error(&err);
 		rc = cli_exit_for_image_error(r);

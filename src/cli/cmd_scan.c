@@ -9,20 +9,70 @@
 
 #include "cli/cli.h"
 #include "cli/image_options.h"
+#include "cli/progress.h"
+#include "customs/findings_extra.h"
 #include "customs/vulndb.h"
 #include "report/findings.h"
 
 extern const struct cli_command cli_cmd_scan;
 
 enum { OPT_FORMAT = 1, OPT_OUTPUT, OPT_HELP, OPT_SEVERITY, OPT_IGNORE_UNFIXED, OPT_FAIL_ON,
-       OPT_DB, OPT_OFFLINE };
+       OPT_DB, OPT_OFFLINE, OPT_SCANNERS, OPT_SKIP_CHECKS,
+       OPT_SECRET_CONFIG };
+
+#define SCANNER_VULN 0x100u /* next to the CUSTOMS_SCAN_* bits, CLI-only */
 
 struct scan_cli {
 	const char *format, *output, *db;
 	unsigned severities; /* bit per customs_severity to show; 0: all */
 	int fail_on;         /* -1: no gate */
 	int ignore_unfixed, offline;
+	unsigned scanners;       /* SCANNER_VULN | CUSTOMS_SCAN_* */
+	const char *skip_checks; /* comma-separated check ids, or NULL */
+	const char *secret_config; /* --secret-config FILE */
 };
+
+/* "vuln,secret,config" -> bit set. */
+static int parse_scanners(unsigned *out, const char *list)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "vuln", SCANNER_VULN }, { "secret", CUSTOMS_SCAN_SECRETS },
+		{ "config", CUSTOMS_SCAN_CONFIG } };
+	unsigned bits = 0;
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p), i;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -1;
+		bits |= names[i].bit;
+		p += n + (comma ? 1 : 0);
+	}
+	if (bits == 0)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
+/* Every id in list must name a check, so that a typo does not silently
+ * leave a check on. */
+static int check_skip_list(const char *list)
+{
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p), i;
+		const char *id;
+		for (i = 0; (id = customs_misconfig_check_id(i)); i++)
+			if (strlen(id) == n && strncmp(p, id, n) == 0)
+				break;
+		if (!id)
+			return -1;
+		p += n + (comma ? 1 : 0);
+	}
+	return 0;
+}
 
 /* "LOW,MEDIUM,HIGH" -> bit set. */
 static int parse_severity_list(unsigned *out, const char *list)
@@ -93,6 +143,7 @@ static int run(int argc, char **argv)
 	customs_error err = { 0 };
 
 	image_cli_init(&ic);
+	sc.scanners = SCANNER_VULN | CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG;
 	longopts[k++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
 	longopts[k++] = (struct option){ "output", required_argument, NULL, OPT_OUTPUT };
 	longopts[k++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
@@ -101,6 +152,10 @@ static int run(int argc, char **argv)
 	longopts[k++] = (struct option){ "fail-on", required_argument, NULL, OPT_FAIL_ON };
 	longopts[k++] = (struct option){ "db", required_argument, NULL, OPT_DB };
 	longopts[k++] = (struct option){ "offline", no_argument, NULL, OPT_OFFLINE };
+	longopts[k++] = (struct option){ "scanners", required_argument, NULL, OPT_SCANNERS };
+	longopts[k++] = (struct option){ "skip-checks", required_argument, NULL, OPT_SKIP_CHECKS };
+	longopts[k++] = (struct option){ "secret-config", required_argument, NULL,
+		                         OPT_SECRET_CONFIG };
 	for (const struct option *o = image_cli_options; o->name; o++)
 		longopts[k++] = *o;
 	longopts[k] = (struct option){ NULL, 0, NULL, 0 };
@@ -147,6 +202,24 @@ static int run(int argc, char **argv)
 		case OPT_OFFLINE:
 			sc.offline = 1;
 			break;
+		case OPT_SCANNERS:
+			if (parse_scanners(&sc.scanners, optarg)) {
+				rc = cli_fail(EXIT_USAGE,
+				              "--scanners takes a list of vuln, secret, config");
+				goto out;
+			}
+			break;
+		case OPT_SKIP_CHECKS:
+			if (check_skip_list(optarg)) {
+				rc = cli_fail(EXIT_USAGE, "--skip-checks: unknown check id in %s",
+				              optarg);
+				goto out;
+			}
+			sc.skip_checks = optarg;
+			break;
+		case OPT_SECRET_CONFIG:
+			sc.secret_config = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			cli_print_command_help(stdout, &cli_cmd_scan);
@@ -168,9 +241,13 @@ static int run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = open_db(&db, &sc, ic.quiet)))
+	if ((sc.scanners & SCANNER_VULN) && (rc = open_db(&db, &sc, ic.quiet)))
 		goto out;
+	ic.scan.scanners = sc.scanners & (CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG);
+	ic.scan.secret_config = sc.secret_config;
+	struct progress *bars = progress_start(&ic.scan, ic.quiet);
 	int r = customs_inventory_scan(&inv, argv[optind], &ic.scan, &err);
+	progress_end(bars);
 	if (r) {
 		cli_print_error(&err);
 		rc = cli_exit_for_image_error(r);
@@ -179,17 +256,18 @@ static int run(int argc, char **argv)
 	image_cli_print_warnings(&ic, inv);
 	customs_match_options mo = CUSTOMS_MATCH_OPTIONS_INIT;
 	mo.ignore_unfixed = sc.ignore_unfixed;
-	if (customs_match(&findings, db, inv, &mo, &err)) {
+	if (db && customs_match(&findings, db, inv, &mo, &err)) {
 		cli_print_error(&err);
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	if (!ic.quiet)
+	if (!ic.quiet && findings)
 		for (size_t i = 0; i < customs_findings_warning_count(findings); i++)
 			fprintf(stderr, "customs: warning: %s\n", customs_findings_warning(findings, i));
 
 	struct findings_view view = { .inv = inv, .findings = findings,
-		                      .severities = sc.severities, .color = 0 };
+		                      .severities = sc.severities, .color = 0,
+		                      .scanners = sc.scanners, .skip_checks = sc.skip_checks };
 	FILE *f = cli_open_output(sc.output);
 	if (!f) {
 		rc = EXIT_RUNTIME;
@@ -223,7 +301,7 @@ out:
 
 const struct cli_command cli_cmd_scan = {
 	.name = "scan",
-	.summary = "report the known vulnerabilities of an image's packages",
+	.summary = "report an image's known vulnerabilities, leaked secrets and misconfigurations",
 	.usage = "Usage: customs scan [OPTIONS] IMAGE\n\n"
 	         "Options:\n"
 	         "  -f, --format FORMAT           table or json (default: table)\n"
@@ -233,7 +311,12 @@ const struct cli_command cli_cmd_scan = {
 	         "  --fail-on SEVERITY            exit 1 when a finding at or above SEVERITY remains\n"
 	         "  --db PATH                     vulnerability DB (default: $CUSTOMS_DB, then\n"
 	         "                                $XDG_CACHE_HOME/customs/db.sqlite)\n"
-	         "  --offline                     never touch the network: no DB download\n" IMAGE_CLI_HELP
+	         "  --offline                     never touch the network: no DB download\n"
+	         "  --scanners LIST               vuln, secret, config (default: all)\n"
+	         "  --skip-checks IDS             misconfiguration checks to leave out, e.g.\n"
+	         "                                CUS-CFG-002,CUS-CFG-008\n"
+	         "  --secret-config FILE          YAML: extra secret rules, allow rules (paths,\n"
+	         "                                rule ids, regexes), max-file-size\n" IMAGE_CLI_HELP
 	         "\nExit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 image\n"
 	         "unreadable or failed an integrity check, 4 other runtime error.\n",
 	.run = run,

@@ -180,7 +180,10 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 			need = 1;
 		} else if (a->stream) {
 			customs_error e = { 0 };
-			if (a->stream->open(&d->states[i], path, size, &e) < 0) {
+			int orc = a->stream->open_ctx
+			                  ? a->stream->open_ctx(&d->states[i], a->ctx, path, size, &e)
+			                  : a->stream->open(&d->states[i], path, size, &e);
+			if (orc < 0) {
 				warn_analyzer(d, path, a, &e);
 				continue;
 			}
@@ -288,6 +291,21 @@ fail:
 	for (size_t k = 0; k < n_want; k++)
 		d->modes[d->want[k]] = MODE_NONE;
 	return rc;
+}
+
+int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size,
+                   int64_t uid, int64_t gid, customs_error *err)
+{
+	for (size_t i = 0; i < d->n_analyzers; i++) {
+		const struct analyzer *a = d->analyzers[i];
+		struct file_result fr = { 0 };
+		if (!a->on_entry || !a->on_entry(&fr, path, mode, size, uid, gid))
+			continue;
+		int rc = push_result(d, path, a, &fr, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 int dispatch_shadow(struct dispatch *d, const char *path, customs_error *err)

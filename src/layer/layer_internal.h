@@ -73,6 +73,10 @@ int dispatch_wanted(struct dispatch *d, const char *path);
  * warnings; a negative return means the source itself broke (err set). */
 int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_block_fn next,
                   void *ctx, customs_error *err);
+/* Hands an entry's header (regular files and folders) to the analyzers
+ * with an on_entry hook. Negative only when out of memory. */
+int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size,
+                   int64_t uid, int64_t gid, customs_error *err);
 /* A symlink, hard link or device at path replaces whatever a lower layer had
  * there: record empty results for the analyzers naming that path, so the
  * merge drops the lower layer's results. */

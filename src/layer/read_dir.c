@@ -132,6 +132,10 @@ static int walk_dir(struct dir_walk *w, int dfd, size_t plen, unsigned depth, cu
 			warn_path(w, w->path, "cannot stat", errno);
 			continue;
 		}
+		if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
+		    (rc = dispatch_entry(&w->disp, w->path, (uint32_t)st.st_mode, st.st_size,
+		                         st.st_uid, st.st_gid, err)) < 0)
+			break;
 		if (S_ISDIR(st.st_mode)) {
 			if (depth + 1 > LIMIT_DIR_DEPTH) {
 				warn_path(w, w->path, "too deep, not walked", ELOOP);

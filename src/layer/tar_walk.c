@@ -152,6 +152,13 @@ static int walk_entry(struct walk *w, struct archive_entry *e, customs_error *er
 	const char *base = w->path + dir_len;
 	if (str_has_prefix(base, WH_PREFIX))
 		return record_whiteout(w, dir_len, base, err);
+	if ((type == AE_IFREG && !archive_entry_hardlink(e)) || type == AE_IFDIR) {
+		int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+		int rc = dispatch_entry(&w->disp, w->path, (uint32_t)archive_entry_mode(e), size,
+		                        archive_entry_uid(e), archive_entry_gid(e), err);
+		if (rc < 0)
+			return rc;
+	}
 	if (type == AE_IFREG && !archive_entry_hardlink(e)) {
 		int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
 		if (!dispatch_wanted(&w->disp, w->path))

@@ -26,7 +26,8 @@ int findings_view_shows(const struct findings_view *v, const customs_finding *f)
 
 size_t findings_count_at_or_above(const struct findings_view *v, customs_severity s)
 {
-	size_t n = 0, total = customs_findings_count(v->findings);
+	size_t n = findings_extra_count_at_or_above(v, s);
+	size_t total = v->findings ? customs_findings_count(v->findings) : 0;
 	for (size_t i = 0; i < total; i++) {
 		const customs_finding *f = customs_findings_get(v->findings, i);
 		if (findings_view_shows(v, f) && f->severity >= s)
@@ -91,7 +92,7 @@ static int write_json(FILE *f, const struct findings_view *v, customs_error *err
 		json_array_append_new(pkgs,
 		                      report_package_json(customs_inventory_package(v->inv, i)));
 	size_t per[CUSTOMS_SEVERITY_CRITICAL + 1] = {0};
-	for (size_t i = 0; i < customs_findings_count(v->findings); i++) {
+	for (size_t i = 0; v->findings && i < customs_findings_count(v->findings); i++) {
 		const customs_finding *fd = customs_findings_get(v->findings, i);
 		if (!findings_view_shows(v, fd))
 			continue;
@@ -107,6 +108,8 @@ static int write_json(FILE *f, const struct findings_view *v, customs_error *err
 	json_object_set_new(root, "vulnerabilities", vulns);
 	json_object_set_new(root, "summary", counts);
 	pkgs = vulns = counts = NULL;
+	if (findings_extra_json(root, v))
+		goto out;
 	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF
 	         ? CUSTOMS_EIO
 	         : CUSTOMS_OK;
@@ -151,7 +154,7 @@ static const char *severity_color(customs_severity s)
 }
 
 /* Control characters from hostile feeds or images never reach the terminal. */
-static void put_clean(FILE *f, const char *s, int width)
+void findings_put_clean(FILE *f, const char *s, int width)
 {
 	int n = 0;
 	for (s = s ? s : "-"; *s; s++, n++)
@@ -163,7 +166,7 @@ static void put_clean(FILE *f, const char *s, int width)
 static int write_table(FILE *f, const struct findings_view *v, customs_error *err)
 {
 	const customs_image_info *img = customs_inventory_image(v->inv);
-	size_t total = customs_findings_count(v->findings), n = 0;
+	size_t total = v->findings ? customs_findings_count(v->findings) : 0, n = 0;
 	const customs_finding **rows = calloc(total ? total : 1, sizeof(*rows));
 	if (!rows)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
@@ -178,42 +181,45 @@ static int write_table(FILE *f, const struct findings_view *v, customs_error *er
 	qsort(rows, n, sizeof(*rows), cmp_rows);
 
 	fputs("Image: ", f);
-	put_clean(f, img->reference, 0);
+	findings_put_clean(f, img->reference, 0);
 	fputs("\nOS:    ", f);
-	put_clean(f, img->os_name ? img->os_name : img->os_family, 0);
+	findings_put_clean(f, img->os_name ? img->os_name : img->os_family, 0);
 	fprintf(f, "\nPackages: %zu\n\n", customs_inventory_package_count(v->inv));
-	fprintf(f, "%-28s %-22s %-10s %-10s %-24s %-24s %s\n", "PACKAGE", "VULNERABILITY",
-	        "SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE");
-	size_t last_pkg = (size_t)-1;
-	for (size_t i = 0; i < n; i++) {
-		const customs_finding *fd = rows[i];
-		put_clean(f, fd->package_index != last_pkg ? fd->package : "", 28);
-		fputc(' ', f);
-		last_pkg = fd->package_index;
-		put_clean(f, fd->id, 22);
-		fputc(' ', f);
-		if (v->color)
-			fputs(severity_color(fd->severity), f);
-		fprintf(f, "%-10s", customs_severity_name(fd->severity));
-		if (v->color)
-			fputs("\033[0m", f);
-		fprintf(f, " %-10s ", customs_vuln_status_name(fd->status));
-		put_clean(f, fd->installed_version, 24);
-		fputc(' ', f);
-		put_clean(f, fd->fixed_version, 24);
-		fputc(' ', f);
-		if (fd->kev)
-			fputs("[KEV] ", f);
-		put_clean(f, fd->title, 0);
-		fputc('\n', f);
+	if (v->findings) {
+		fprintf(f, "%-28s %-22s %-10s %-10s %-24s %-24s %s\n", "PACKAGE", "VULNERABILITY",
+		        "SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE");
+		size_t last_pkg = (size_t)-1;
+		for (size_t i = 0; i < n; i++) {
+			const customs_finding *fd = rows[i];
+			findings_put_clean(f, fd->package_index != last_pkg ? fd->package : "", 28);
+			fputc(' ', f);
+			last_pkg = fd->package_index;
+			findings_put_clean(f, fd->id, 22);
+			fputc(' ', f);
+			if (v->color)
+				fputs(severity_color(fd->severity), f);
+			fprintf(f, "%-10s", customs_severity_name(fd->severity));
+			if (v->color)
+				fputs("\033[0m", f);
+			fprintf(f, " %-10s ", customs_vuln_status_name(fd->status));
+			findings_put_clean(f, fd->installed_version, 24);
+			fputc(' ', f);
+			findings_put_clean(f, fd->fixed_version, 24);
+			fputc(' ', f);
+			if (fd->kev)
+				fputs("[KEV] ", f);
+			findings_put_clean(f, fd->title, 0);
+			fputc('\n', f);
+		}
+		fprintf(f,
+		        "\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, NEGLIGIBLE: %zu, "
+		        "UNKNOWN: %zu)\n",
+		        n, per[CUSTOMS_SEVERITY_CRITICAL], per[CUSTOMS_SEVERITY_HIGH],
+		        per[CUSTOMS_SEVERITY_MEDIUM], per[CUSTOMS_SEVERITY_LOW],
+		        per[CUSTOMS_SEVERITY_NEGLIGIBLE], per[CUSTOMS_SEVERITY_UNKNOWN]);
 	}
-	fprintf(f,
-	        "\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, NEGLIGIBLE: %zu, "
-	        "UNKNOWN: %zu)\n",
-	        n, per[CUSTOMS_SEVERITY_CRITICAL], per[CUSTOMS_SEVERITY_HIGH],
-	        per[CUSTOMS_SEVERITY_MEDIUM], per[CUSTOMS_SEVERITY_LOW],
-	        per[CUSTOMS_SEVERITY_NEGLIGIBLE], per[CUSTOMS_SEVERITY_UNKNOWN]);
 	free(rows);
+	findings_extra_table(f, v);
 	if (ferror(f))
 		return err_set(err, CUSTOMS_EIO, "writing the table failed");
 	return CUSTOMS_OK;

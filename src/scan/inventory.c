@@ -99,6 +99,7 @@ void customs_inventory_free(customs_inventory *inv)
 	free_strv(inv->layer_digests, inv->info.layer_count);
 	package_list_free(&inv->pkgs);
 	warn_list_free(&inv->warnings);
+	inventory_extra_free(inv);
 	free(inv);
 }
 

@@ -5,6 +5,7 @@
 
 #include "analyze/package.h"
 #include "customs/customs.h"
+#include "customs/findings_extra.h"
 #include "util/warn.h"
 
 struct customs_inventory {
@@ -13,7 +14,16 @@ struct customs_inventory {
 	char **layer_digests;
 	struct package_list pkgs;
 	struct warn_list warnings;
+	customs_secret *secrets; /* strings owned (scan/extra.c) */
+	size_t n_secrets, cap_secrets;
+	customs_misconfig *misconfigs;
+	size_t n_misconfigs, cap_misconfigs;
 };
+
+/* Appends deep copies (scan/extra.c). */
+int inventory_add_secret(struct customs_inventory *inv, const customs_secret *s);
+int inventory_add_misconfig(struct customs_inventory *inv, const customs_misconfig *m);
+void inventory_extra_free(struct customs_inventory *inv);
 
 /* A new empty inventory (packages capped at LIMIT_PACKAGES). */
 int inventory_new(struct customs_inventory **out);

@@ -8,7 +8,9 @@
 #include "analyze/os_release.h"
 #include "analyze/purl.h"
 #include "layer/layer.h"
+#include "scan/extra.h"
 #include "scan/inventory.h"
+#include "scan/ownership.h"
 #include "source/source.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -20,17 +22,79 @@ struct scan_job {
 	struct layer_result **results;
 	customs_error *errors; /* one per layer: worker threads never share one */
 	struct warn_list *warnings;
+	const struct analyzer *const *analyzers;
+	const customs_scan_options *opts;
 };
+
+/* Counts the bytes a layer's blob hands out for the progress callback. It
+ * wraps the blob so that every source reports the same way. */
+struct progress_blob {
+	struct blob b;
+	struct blob *inner;
+	const customs_scan_options *opts;
+	size_t layer;
+	uint64_t done, total;
+};
+
+static ssize_t progress_read(struct blob *b, void *buf, size_t len, customs_error *err)
+{
+	struct progress_blob *p = (struct progress_blob *)b;
+	ssize_t n = p->inner->read(p->inner, buf, len, err);
+	if (n > 0)
+		p->done += (uint64_t)n;
+	if (n >= 0)
+		p->opts->progress(p->opts->progress_user, p->layer, p->done, p->total);
+	return n;
+}
+
+static void progress_close(struct blob *b)
+{
+	struct progress_blob *p = (struct progress_blob *)b;
+	blob_close(p->inner);
+	free(p);
+}
+
+/* Takes *blob over: on success it is the counting wrapper, on failure it is
+ * closed and NULL. */
+static int progress_wrap(struct blob **blob, const customs_scan_options *opts, size_t layer,
+                         int64_t size, customs_error *err)
+{
+	struct progress_blob *p = calloc(1, sizeof(*p));
+	if (!p) {
+		blob_close(*blob);
+		*blob = NULL;
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	}
+	p->inner = *blob;
+	p->opts = opts;
+	p->layer = layer;
+	p->total = size > 0 ? (uint64_t)size : 0;
+	p->b.read = progress_read;
+	p->b.close = progress_close;
+	p->b.size = p->inner->size;
+	p->b.verified_digest = p->inner->verified_digest;
+	*blob = &p->b;
+	return 0;
+}
 
 static int read_one_layer(void *user, size_t i)
 {
 	struct scan_job *job = user;
+	const customs_scan_options *o = job->opts;
+	const struct layer_ref *ref = &job->img->layers[i];
 	struct blob *blob = NULL;
 	customs_error *err = &job->errors[i];
 	int rc = job->src->ops->layer_open(job->src, job->img, i, &blob, err);
+	if (rc == 0 && o->progress) {
+		int64_t size = ref->size > 0 ? ref->size : blob->size;
+		/* Options from before version 2 end before progress_layer. */
+		if (o->version >= 2 && o->progress_layer)
+			o->progress_layer(o->progress_user, i, job->img->n_layers, ref->digest,
+			                  size);
+		rc = progress_wrap(&blob, o, i, size, err);
+	}
 	if (rc == 0)
-		rc = layer_read(&job->results[i], blob, &job->img->layers[i], analyzer_table,
-		                job->warnings, err);
+		rc = layer_read(&job->results[i], blob, ref, job->analyzers, job->warnings, err);
 	blob_close(blob);
 	if (rc) {
 		const struct layer_ref *l = &job->img->layers[i];
@@ -42,7 +106,8 @@ static int read_one_layer(void *user, size_t i)
 /* Reads every layer; on failure err holds the first failing layer's error. */
 static int read_layers(struct layer_result ***out, size_t *n_out, struct source *src,
                        const struct image *img, const customs_scan_options *opts,
-                       struct warn_list *warnings, customs_error *err)
+                       const struct analyzer *const *analyzers, struct warn_list *warnings,
+                       customs_error *err)
 {
 	int rc = 0;
 	size_t n = img->rootfs_dir ? 1 : img->n_layers;
@@ -53,10 +118,10 @@ static int read_layers(struct layer_result ***out, size_t *n_out, struct source 
 		goto out;
 	}
 	if (img->rootfs_dir) {
-		rc = layer_read_dir(&results[0], img->rootfs_dir, analyzer_table, warnings, err);
+		rc = layer_read_dir(&results[0], img->rootfs_dir, analyzers, warnings, err);
 		goto out;
 	}
-	struct scan_job job = { src, img, results, errors, warnings };
+	struct scan_job job = { src, img, results, errors, warnings, analyzers, opts };
 	rc = pool_run(n, opts->parallel, read_one_layer, &job);
 	if (rc) {
 		for (size_t i = 0; i < n; i++) {
@@ -191,6 +256,7 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 	size_t n_layers = 0;
 	struct merged_fs merged = { 0 };
 	struct customs_inventory *inv = NULL;
+	struct scan_extra extra = { 0 };
 	int rc;
 
 	if (!opts)
@@ -205,16 +271,25 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 		goto out;
 	if ((rc = src->ops->resolve(src, &img, err)))
 		goto out;
-	if ((rc = read_layers(&layers, &n_layers, src, img, opts, &inv->warnings, err)))
+	/* Options from before the scanners field have none of it: packages only. */
+	if ((rc = scan_extra_init(&extra, opts->version >= 2 ? opts->scanners : 0,
+	                          opts->version >= 2 ? opts->secret_config : NULL, err)))
+		goto out;
+	if ((rc = read_layers(&layers, &n_layers, src, img, opts, extra.list, &inv->warnings, err)))
 		goto out;
 	if ((rc = layer_merge(&merged, layers, n_layers, err)))
 		goto out;
 	if ((rc = set_image_facts(inv, ref, img, &merged)) ||
-	    (rc = add_packages(inv, img, layers, &merged))) {
+	    (rc = add_packages(inv, img, layers, &merged)) ||
+	    (rc = scan_drop_os_owned(inv, &merged, NULL))) {
 		err_set(err, rc, "building the inventory: %s", customs_strerror(rc));
 		goto out;
 	}
 	qsort(inv->pkgs.items, inv->pkgs.n, sizeof(*inv->pkgs.items), cmp_package);
+	if ((rc = scan_extra_collect(inv, img, layers, n_layers, &merged, &extra))) {
+		err_set(err, rc, "collecting secrets and misconfigurations: %s", customs_strerror(rc));
+		goto out;
+	}
 	*out = inv;
 	inv = NULL;
 out:
@@ -222,6 +297,7 @@ out:
 	for (size_t i = 0; layers && i < n_layers; i++)
 		layer_result_free(layers[i]);
 	free(layers);
+	scan_extra_clear(&extra);
 	image_free(img);
 	source_close(src);
 	customs_inventory_free(inv);

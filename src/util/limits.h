@@ -183,4 +183,33 @@
  * the longest strings a package database may hold. */
 #define LIMIT_REPORT_VALUE_BYTES ((size_t)1 << 30)
 
+/* Secret scanning: files larger than this are skipped with a warning (real
+ * config and source files are far smaller; big files are data or logs). */
+#define LIMIT_SECRET_FILE_BYTES (16u << 20)
+/* A NUL byte in a file's first 8 KiB marks it binary, as git and grep do. */
+#define LIMIT_SECRET_SNIFF_BYTES 8192u
+/* Bytes of a line either side of a keyword handed to a rule's regex: bounds
+ * the regex cost on a 10 MB single-line file and the carried overlap. */
+#define LIMIT_SECRET_CONTEXT_BYTES 1024u
+/* Hits kept per file: a key dump should not fill the report. */
+#define LIMIT_SECRET_HITS_PER_FILE 100u
+/* The user's secret config (--secret-config): a hand-written YAML file, and
+ * the number of rules or allow entries in one list. */
+#define LIMIT_SECRET_CONFIG_BYTES (1u << 20)
+#define LIMIT_SECRET_CONFIG_ENTRIES 1000u
+
+/* Files one OS package database may list as installed (dpkg .list, apk F:/R:,
+ * rpm BASENAMES): a full Debian or Fedora image owns 50-300k paths. */
+#define LIMIT_OWNED_FILES_PER_DB 4000000
+/* A dpkg .list file: the largest real ones (kernel modules, texlive) are a
+ * few MB. */
+#define LIMIT_DPKG_LIST_BYTES (64u << 20)
+/* cargo-auditable: ELF files captured whole to find the .dep-v0 section (the
+ * section table is at the end of the file, so a stream cannot keep just the
+ * section); bigger binaries are skipped. */
+#define LIMIT_ELF_CAPTURE_BYTES (256u << 20)
+/* The inflated .dep-v0 JSON: real ones are a few hundred KB for 1000 crates;
+ * anything past this is a bomb and is cut off. */
+#define LIMIT_RUST_AUDIT_JSON_BYTES (8u << 20)
+
 #endif

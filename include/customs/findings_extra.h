@@ -1,0 +1,55 @@
+/* Secrets and misconfigurations found by customs_inventory_scan when
+ * opts->scanners asks for them: read from the inventory with these calls. */
+#ifndef CUSTOMS_FINDINGS_EXTRA_H
+#define CUSTOMS_FINDINGS_EXTRA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "customs/customs.h"
+#include "customs/vulndb.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A leaked credential. The secret itself is never kept: match holds its
+ * first and last few characters only. Strings are owned by the inventory. */
+typedef struct customs_secret {
+	const char *rule_id; /* "aws-access-key-id", ... */
+	const char *title;
+	customs_severity severity;
+	const char *source; /* "file", "env", "label" or "history" */
+	const char *path;   /* file path, or the config key ("Env", "Labels.NAME", "history[3]") */
+	uint64_t line;      /* 1-based line in the file or value */
+	const char *match;  /* masked */
+	const char *layer;  /* diff_id of the layer holding the file; NULL for the config */
+	int hidden;         /* a later layer deleted or replaced the file: still shipped */
+	const char *hidden_by; /* diff_id of that layer, when hidden */
+} customs_secret;
+
+/* A failed misconfiguration check. Strings are owned by the inventory. */
+typedef struct customs_misconfig {
+	const char *id; /* "CUS-CFG-001", ... */
+	const char *title;
+	customs_severity severity;
+	const char *seen;  /* what was found */
+	const char *fix;   /* how to fix it */
+	const char *path;  /* the file involved, or NULL */
+	const char *layer; /* diff_id of the layer holding path, or NULL */
+} customs_misconfig;
+
+size_t customs_inventory_secret_count(const customs_inventory *inv);
+const customs_secret *customs_inventory_secret(const customs_inventory *inv, size_t i);
+size_t customs_inventory_misconfig_count(const customs_inventory *inv);
+const customs_misconfig *customs_inventory_misconfig(const customs_inventory *inv, size_t i);
+
+/* The misconfiguration check table: id, title and severity of check i, for
+ * listings and --skip-checks validation. NULL past the end. */
+const char *customs_misconfig_check_id(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
