@@ -38,10 +38,10 @@ static void c_abort(void *state)
 	free(state);
 }
 
-static const struct analyzer_stream_ops count_ops = { c_open, c_chunk, c_close, c_abort, NULL };
-static const struct path_rule all_rule = { PATH_ALL_FILES, NULL };
-static const struct analyzer none_analyzer = { "none", NULL, 0, 0, NULL, NULL, NULL, NULL };
-static const struct analyzer all_analyzer = { "all", &all_rule, 1, 0, NULL, &count_ops, NULL, NULL };
+static const struct analyzer_stream_ops count_ops = {c_open, c_chunk, c_close, c_abort, NULL};
+static const struct path_rule all_rule = {PATH_ALL_FILES, NULL};
+static const struct analyzer none_analyzer = {"none", NULL, 0, 0, NULL, NULL, NULL, NULL};
+static const struct analyzer all_analyzer = {"all", &all_rule, 1, 0, NULL, &count_ops, NULL, NULL};
 
 int main(int argc, char **argv)
 {
@@ -50,8 +50,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int all = argc > 2 && strcmp(argv[2], "all") == 0;
-	const struct analyzer *list[] = { all ? &all_analyzer : &none_analyzer, NULL };
-	customs_error err = { 0 };
+	const struct analyzer *list[] = {all ? &all_analyzer : &none_analyzer, NULL};
+	customs_error err = {0};
 	struct blob *b = NULL;
 	struct layer_result *r = NULL;
 	struct warn_list w;
@@ -65,11 +65,12 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("entries %zu compressed %llu uncompressed %llu streamed %llu files %zu warnings %zu\n"
-	       "blob %s\ndiff_id %s\nseconds %.3f (%.0f MB/s of tar)\n",
-	       r->n_entries, (unsigned long long)r->compressed_bytes,
-	       (unsigned long long)r->uncompressed_bytes, (unsigned long long)total_bytes,
-	       r->n_files, w.n, r->blob_digest, r->diff_id, s, (double)r->uncompressed_bytes / s / 1e6);
+	printf(
+	    "entries %zu compressed %llu uncompressed %llu streamed %llu files %zu warnings %zu\n"
+	    "blob %s\ndiff_id %s\nseconds %.3f (%.0f MB/s of tar)\n",
+	    r->n_entries, (unsigned long long)r->compressed_bytes,
+	    (unsigned long long)r->uncompressed_bytes, (unsigned long long)total_bytes, r->n_files,
+	    w.n, r->blob_digest, r->diff_id, s, (double)r->uncompressed_bytes / s / 1e6);
 	layer_result_free(r);
 	blob_close(b);
 	warn_list_free(&w);

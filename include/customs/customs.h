@@ -46,34 +46,34 @@ int customs_init(customs_error *err);
 /* A package found in the image. All strings are owned by the inventory that
  * returned it and live as long as it; any of them may be NULL when unknown. */
 typedef struct customs_package {
-	const char *type;        /* purl type: "deb", "apk", "rpm", "npm", "pypi", ... */
+	const char *type; /* purl type: "deb", "apk", "rpm", "npm", "pypi", ... */
 	const char *name;
-	const char *epoch;       /* NULL when the version has none */
-	const char *version;     /* without epoch: dpkg upstream-revision, rpm version-release */
+	const char *epoch;   /* NULL when the version has none */
+	const char *version; /* without epoch: dpkg upstream-revision, rpm version-release */
 	const char *arch;
 	const char *src_name;    /* source package (dpkg Source, apk origin, rpm SRPM name) */
 	const char *src_version; /* source version, with epoch when it has one */
 	const char *license;
-	const char *maintainer;  /* dpkg Maintainer, apk maintainer, rpm Vendor */
+	const char *maintainer; /* dpkg Maintainer, apk maintainer, rpm Vendor */
 	const char *purl;
-	const char *path;        /* file in the image that declared the package */
-	const char *layer;       /* diff_id of the layer that introduced it */
-	int64_t installed_size;  /* bytes; -1 when unknown */
+	const char *path;       /* file in the image that declared the package */
+	const char *layer;      /* diff_id of the layer that introduced it */
+	int64_t installed_size; /* bytes; -1 when unknown */
 } customs_package;
 
 /* What the image is. Strings are owned by the inventory. */
 typedef struct customs_image_info {
-	const char *reference;       /* as given by the caller */
-	const char *transport;       /* "oci", "oci-archive", "docker-archive", "rootfs", "docker" */
+	const char *reference; /* as given by the caller */
+	const char *transport; /* "oci", "oci-archive", "docker-archive", "rootfs", "docker" */
 	const char *manifest_digest; /* NULL where the transport has no manifest */
 	const char *config_digest;
-	const char *os;              /* platform os, e.g. "linux" */
+	const char *os; /* platform os, e.g. "linux" */
 	const char *architecture;
 	const char *variant;
-	const char *os_family;       /* os-release ID: "debian", "alpine", "rhel", ... */
-	const char *os_version;      /* VERSION_ID or release file version */
-	const char *os_codename;     /* VERSION_CODENAME, e.g. "bookworm" */
-	const char *os_name;         /* PRETTY_NAME */
+	const char *os_family;   /* os-release ID: "debian", "alpine", "rhel", ... */
+	const char *os_version;  /* VERSION_ID or release file version */
+	const char *os_codename; /* VERSION_CODENAME, e.g. "bookworm" */
+	const char *os_name;     /* PRETTY_NAME */
 	size_t layer_count;
 	const char *const *layer_diff_ids;
 	const char *const *layer_digests;
@@ -88,7 +88,7 @@ typedef struct customs_scan_options {
 	int tls_verify;        /* registries: 1 verify (default), 0 allow http and any cert */
 	const char *username;  /* registries: explicit credentials, or NULL */
 	const char *password;
-	const char *ca_file;   /* registries: extra CA bundle, or NULL */
+	const char *ca_file;          /* registries: extra CA bundle, or NULL */
 	unsigned int timeout_seconds; /* registries: overall bound; 0 = default */
 	/* Called from worker threads as layers progress; may be NULL. */
 	void (*progress)(void *user, size_t layer, uint64_t done, uint64_t total);
@@ -112,12 +112,14 @@ typedef struct customs_scan_options {
 } customs_scan_options;
 
 #define CUSTOMS_SCAN_SECRETS 0x1u /* leaked credentials in files and the image config */
-#define CUSTOMS_SCAN_CONFIG 0x2u  /* misconfiguration checks (CIS Docker section 4) */
+#define CUSTOMS_SCAN_CONFIG  0x2u /* misconfiguration checks (CIS Docker section 4) */
 
 #define CUSTOMS_SCAN_OPTIONS_VERSION 2
 #define CUSTOMS_SCAN_OPTIONS_INIT                                                                  \
-	{ CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, \
-	  NULL, NULL }
+	{                                                                                          \
+		CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL,   \
+		    NULL, NULL, 0, NULL, NULL                                                      \
+	}
 
 typedef struct customs_inventory customs_inventory;
 

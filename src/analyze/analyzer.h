@@ -30,13 +30,13 @@ struct path_rule {
 
 /* What one analyzed file yielded. Owned by the layer result it belongs to. */
 struct file_result {
-	char *path;            /* normalised path of the file */
-	const char *analyzer;  /* the analyzer's name (static) */
+	char *path;           /* normalised path of the file */
+	const char *analyzer; /* the analyzer's name (static) */
 	struct package_list pkgs;
-	struct os_info *os;    /* set by release-file analyzers, else NULL */
+	struct os_info *os;         /* set by release-file analyzers, else NULL */
 	struct secret_hit *secrets; /* set by the secrets analyzer (analyze/secrets.h) */
 	size_t n_secrets;
-	uint32_t mode; /* tar header mode, set by on_entry analyzers */
+	uint32_t mode;      /* tar header mode, set by on_entry analyzers */
 	char **owned_files; /* paths an OS package DB says it installed (analyze/owned.h) */
 	size_t n_owned_files;
 };
@@ -66,8 +66,8 @@ struct analyzer {
 	const char *name;
 	const struct path_rule *rules;
 	size_t n_rules;
-	size_t max_file_size; /* whole-file delivery cap; bigger files get a warning */
-	analyzer_file_fn analyze_file;          /* whole-file mode, or NULL */
+	size_t max_file_size;          /* whole-file delivery cap; bigger files get a warning */
+	analyzer_file_fn analyze_file; /* whole-file mode, or NULL */
 	const struct analyzer_stream_ops *stream; /* streaming mode, or NULL */
 	/* Optional: sees every entry's header (files and folders, whatever the
 	 * rules say) before its data; returns 1 to record out for path, 0 not

@@ -35,9 +35,9 @@ void package_list_pop(struct package_list *l)
 
 void package_clear(customs_package *p)
 {
-	const char **fields[] = { &p->type,       &p->name,    &p->epoch,      &p->version,
-	                          &p->arch,       &p->src_name, &p->src_version, &p->license,
-	                          &p->maintainer, &p->purl,    &p->path,       &p->layer };
+	const char **fields[] = {&p->type,       &p->name,     &p->epoch,       &p->version,
+	                         &p->arch,       &p->src_name, &p->src_version, &p->license,
+	                         &p->maintainer, &p->purl,     &p->path,        &p->layer};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free((char *)*fields[i]);
 	memset(p, 0, sizeof(*p));

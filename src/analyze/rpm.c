@@ -68,8 +68,7 @@ int rpmdb_parse(struct package_list *out, const uint8_t *data, size_t len, const
 }
 
 int rpmdb_parse_owned(struct package_list *out, struct owned_list *owned, const uint8_t *data,
-                      size_t len, const char *path, struct warn_list *warnings,
-                      customs_error *err)
+                      size_t len, const char *path, struct warn_list *warnings, customs_error *err)
 {
 	struct package_list found = {.max = out->max};
 	struct owned_list files = {0};

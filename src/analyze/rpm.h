@@ -61,8 +61,7 @@ int rpm_header_files(struct owned_list *out, const uint8_t *blob, size_t len, cu
 /* rpmdb_parse that also lists every package's files in owned (may be NULL;
  * its old contents are replaced). On failure neither list changes. */
 int rpmdb_parse_owned(struct package_list *out, struct owned_list *owned, const uint8_t *data,
-                      size_t len, const char *path, struct warn_list *warnings,
-                      customs_error *err);
+                      size_t len, const char *path, struct warn_list *warnings, customs_error *err);
 
 extern const struct analyzer analyzer_rpm;
 

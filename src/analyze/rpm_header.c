@@ -259,8 +259,8 @@ enum {
 
 /* The strings of a STRING_ARRAY entry: count NUL-terminated strings from
  * offset, each inside the store. Fills ptrs (count entries). */
-static int string_array(const char **ptrs, const struct entry *e, const uint8_t *store,
-                        uint32_t dl, uint32_t tag, customs_error *err)
+static int string_array(const char **ptrs, const struct entry *e, const uint8_t *store, uint32_t dl,
+                        uint32_t tag, customs_error *err)
 {
 	if (e->type != TYPE_STRING_ARRAY)
 		return err_set(err, CUSTOMS_EINVAL, "rpm header: tag %u has type %u, not strings",
@@ -302,8 +302,8 @@ int rpm_header_files(struct owned_list *out, const uint8_t *blob, size_t len, cu
 	if (il > LIMIT_RPM_HEADER_TAGS || dl > LIMIT_RPM_HEADER_DATA ||
 	    __builtin_mul_overflow((size_t)il, 16, &need) ||
 	    __builtin_add_overflow(need, 8 + (size_t)dl, &need) || need > len)
-		return err_set(err, CUSTOMS_EINVAL, "rpm header: %u entries, %u data bytes, %zu bytes",
-		               il, dl, len);
+		return err_set(err, CUSTOMS_EINVAL,
+		               "rpm header: %u entries, %u data bytes, %zu bytes", il, dl, len);
 	const uint8_t *index = blob + 8, *store = index + (size_t)il * 16;
 	for (uint32_t i = 0; i < il; i++) {
 		const uint8_t *ep = index + (size_t)i * 16;
@@ -355,8 +355,8 @@ int rpm_header_files(struct owned_list *out, const uint8_t *blob, size_t len, cu
 	for (uint32_t i = 0; i < base.count; i++) {
 		uint32_t d = be32(store + idx.offset + (size_t)i * 4);
 		if (d >= dirs.count) {
-			rc = err_set(err, CUSTOMS_EINVAL, "rpm header: file %u in folder %u of %u", i,
-			             d, dirs.count);
+			rc = err_set(err, CUSTOMS_EINVAL, "rpm header: file %u in folder %u of %u",
+			             i, d, dirs.count);
 			goto out;
 		}
 		if ((rc = add_joined(out, dirnames[d], bases[i]))) {

@@ -10,16 +10,16 @@
 /* Exit codes of every subcommand (documented in --help and the README). */
 enum {
 	EXIT_OK = 0,
-	EXIT_POLICY = 1,    /* a policy or --fail-on threshold failed */
-	EXIT_USAGE = 2,     /* bad command line or reference */
-	EXIT_IMAGE = 3,     /* the image could not be read or failed an integrity check */
-	EXIT_RUNTIME = 4,   /* any other runtime error */
+	EXIT_POLICY = 1,  /* a policy or --fail-on threshold failed */
+	EXIT_USAGE = 2,   /* bad command line or reference */
+	EXIT_IMAGE = 3,   /* the image could not be read or failed an integrity check */
+	EXIT_RUNTIME = 4, /* any other runtime error */
 };
 
 struct cli_command {
 	const char *name;
-	const char *summary; /* one line for `customs --help` */
-	const char *usage;   /* full help text for `customs help NAME` */
+	const char *summary;               /* one line for `customs --help` */
+	const char *usage;                 /* full help text for `customs help NAME` */
 	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 };
 

@@ -31,7 +31,8 @@ int cli_fail(int exit_code, const char *fmt, ...)
 
 void cli_print_error(const customs_error *err)
 {
-	fprintf(stderr, "customs: %s\n", err->message[0] ? err->message : customs_strerror(err->code));
+	fprintf(stderr, "customs: %s\n",
+	        err->message[0] ? err->message : customs_strerror(err->code));
 }
 
 FILE *cli_open_output(const char *path)
@@ -52,6 +53,7 @@ int cli_close_output(FILE *f, const char *path)
 	else
 		bad |= fclose(f) != 0;
 	if (bad)
-		return cli_fail(EXIT_RUNTIME, "writing %s failed", path && strcmp(path, "-") ? path : "output");
+		return cli_fail(EXIT_RUNTIME, "writing %s failed",
+		                path && strcmp(path, "-") ? path : "output");
 	return EXIT_OK;
 }

@@ -257,8 +257,7 @@ const struct cli_command cli_cmd_registry = {
         "      ($DOCKER_CONFIG/config.json or ~/.docker/config.json, mode 0600)\n"
         "  customs registry inspect [OPTIONS] [docker://]NAME[:TAG][@DIGEST]\n"
         "      resolves the image and prints its digests and layers as JSON\n\n"
-        "Options:\n" IMAGE_CLI_HELP
-        "  --page-size N                 ls: entries asked per page\n"
+        "Options:\n" IMAGE_CLI_HELP "  --page-size N                 ls: entries asked per page\n"
         "  --verify-blobs                inspect: download every layer and check its digest\n\n"
         "Credentials come from --username/--password-stdin, else the Docker config:\n"
         "auths entries (auth, identitytoken), credHelpers and credsStore (runs\n"

@@ -22,15 +22,15 @@ static int run(int argc, char **argv)
 	size_t k = 0;
 	int rc = EXIT_OK;
 	customs_inventory *inv = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 
 	image_cli_init(&ic);
-	longopts[k++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
-	longopts[k++] = (struct option){ "output", required_argument, NULL, OPT_OUTPUT };
-	longopts[k++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	longopts[k++] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
+	longopts[k++] = (struct option){"output", required_argument, NULL, OPT_OUTPUT};
+	longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
 	for (const struct option *o = image_cli_options; o->name; o++)
 		longopts[k++] = *o;
-	longopts[k] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[k] = (struct option){NULL, 0, NULL, 0};
 
 	int opt;
 	optind = 1;
@@ -65,7 +65,8 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	if (report_format_parse(&fmt, format)) {
-		rc = cli_fail(EXIT_USAGE, "unknown format %s: use cyclonedx, spdx, json or table", format);
+		rc = cli_fail(EXIT_USAGE, "unknown format %s: use cyclonedx, spdx, json or table",
+		              format);
 		goto out;
 	}
 	if (image_cli_finish(&ic)) {
@@ -101,13 +102,14 @@ out:
 }
 
 const struct cli_command cli_cmd_sbom = {
-	.name = "sbom",
-	.summary = "list the packages in an image (SBOM: CycloneDX, SPDX, JSON, table)",
-	.usage = "Usage: customs sbom [OPTIONS] IMAGE\n\n"
-	         "Options:\n"
-	         "  -f, --format FORMAT           cyclonedx, spdx, json or table (default: table)\n"
-	         "  -o, --output FILE             write to FILE instead of standard output\n" IMAGE_CLI_HELP
-	         "\nExit codes: 0 ok, 2 usage error, 3 image unreadable or failed an integrity\n"
-	         "check, 4 other runtime error.\n",
-	.run = run,
+    .name = "sbom",
+    .summary = "list the packages in an image (SBOM: CycloneDX, SPDX, JSON, table)",
+    .usage =
+        "Usage: customs sbom [OPTIONS] IMAGE\n\n"
+        "Options:\n"
+        "  -f, --format FORMAT           cyclonedx, spdx, json or table (default: table)\n"
+        "  -o, --output FILE             write to FILE instead of standard output\n" IMAGE_CLI_HELP
+        "\nExit codes: 0 ok, 2 usage error, 3 image unreadable or failed an integrity\n"
+        "check, 4 other runtime error.\n",
+    .run = run,
 };

@@ -16,9 +16,19 @@
 
 extern const struct cli_command cli_cmd_scan;
 
-enum { OPT_FORMAT = 1, OPT_OUTPUT, OPT_HELP, OPT_SEVERITY, OPT_IGNORE_UNFIXED, OPT_FAIL_ON,
-       OPT_DB, OPT_OFFLINE, OPT_SCANNERS, OPT_SKIP_CHECKS,
-       OPT_SECRET_CONFIG };
+enum {
+	OPT_FORMAT = 1,
+	OPT_OUTPUT,
+	OPT_HELP,
+	OPT_SEVERITY,
+	OPT_IGNORE_UNFIXED,
+	OPT_FAIL_ON,
+	OPT_DB,
+	OPT_OFFLINE,
+	OPT_SCANNERS,
+	OPT_SKIP_CHECKS,
+	OPT_SECRET_CONFIG
+};
 
 #define SCANNER_VULN 0x100u /* next to the CUSTOMS_SCAN_* bits, CLI-only */
 
@@ -27,17 +37,20 @@ struct scan_cli {
 	unsigned severities; /* bit per customs_severity to show; 0: all */
 	int fail_on;         /* -1: no gate */
 	int ignore_unfixed, offline;
-	unsigned scanners;       /* SCANNER_VULN | CUSTOMS_SCAN_* */
-	const char *skip_checks; /* comma-separated check ids, or NULL */
+	unsigned scanners;         /* SCANNER_VULN | CUSTOMS_SCAN_* */
+	const char *skip_checks;   /* comma-separated check ids, or NULL */
 	const char *secret_config; /* --secret-config FILE */
 };
 
 /* "vuln,secret,config" -> bit set. */
 static int parse_scanners(unsigned *out, const char *list)
 {
-	static const struct { const char *name; unsigned bit; } names[] = {
-		{ "vuln", SCANNER_VULN }, { "secret", CUSTOMS_SCAN_SECRETS },
-		{ "config", CUSTOMS_SCAN_CONFIG } };
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} names[] = {{"vuln", SCANNER_VULN},
+	             {"secret", CUSTOMS_SCAN_SECRETS},
+	             {"config", CUSTOMS_SCAN_CONFIG}};
 	unsigned bits = 0;
 	for (const char *p = list; *p;) {
 		const char *comma = strchr(p, ',');
@@ -101,7 +114,7 @@ static int parse_severity_list(unsigned *out, const char *list)
 /* Opens the DB; a missing DB is downloaded first unless --offline. */
 static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
 {
-	customs_error err = { 0 };
+	customs_error err = {0};
 	char *path = NULL;
 	int rc = EXIT_OK;
 	if (customs_vulndb_default_path(&path, sc->db, &err)) {
@@ -111,7 +124,10 @@ static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
 	int r = customs_vulndb_open(db, path, &err);
 	if (r == CUSTOMS_ENOTFOUND && !sc->offline) {
 		if (!quiet)
-			fprintf(stderr, "customs: no vulnerability DB at %s: downloading it (customs db update)\n", path);
+			fprintf(stderr,
+			        "customs: no vulnerability DB at %s: downloading it (customs db "
+			        "update)\n",
+			        path);
 		customs_vulndb_update_options uo = CUSTOMS_VULNDB_UPDATE_OPTIONS_INIT;
 		if (customs_vulndb_update(path, &uo, NULL, &err) == 0)
 			r = customs_vulndb_open(db, path, &err);
@@ -119,8 +135,10 @@ static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
 			r = err.code ? err.code : CUSTOMS_EIO;
 	}
 	if (r == CUSTOMS_ENOTFOUND) {
-		rc = cli_fail(EXIT_RUNTIME, "no vulnerability DB at %s: run `customs db update`, or "
-		                            "`customs db import FEED...` offline", path);
+		rc = cli_fail(EXIT_RUNTIME,
+		              "no vulnerability DB at %s: run `customs db update`, or "
+		              "`customs db import FEED...` offline",
+		              path);
 	} else if (r) {
 		cli_print_error(&err);
 		rc = EXIT_RUNTIME;
@@ -132,7 +150,7 @@ static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
 static int run(int argc, char **argv)
 {
 	struct image_cli ic;
-	struct scan_cli sc = { .format = "table", .fail_on = -1 };
+	struct scan_cli sc = {.format = "table", .fail_on = -1};
 	enum findings_format fmt;
 	struct option longopts[40];
 	size_t k = 0;
@@ -140,25 +158,25 @@ static int run(int argc, char **argv)
 	customs_inventory *inv = NULL;
 	customs_vulndb *db = NULL;
 	customs_findings *findings = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 
 	image_cli_init(&ic);
 	sc.scanners = SCANNER_VULN | CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG;
-	longopts[k++] = (struct option){ "format", required_argument, NULL, OPT_FORMAT };
-	longopts[k++] = (struct option){ "output", required_argument, NULL, OPT_OUTPUT };
-	longopts[k++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	longopts[k++] = (struct option){ "severity", required_argument, NULL, OPT_SEVERITY };
-	longopts[k++] = (struct option){ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED };
-	longopts[k++] = (struct option){ "fail-on", required_argument, NULL, OPT_FAIL_ON };
-	longopts[k++] = (struct option){ "db", required_argument, NULL, OPT_DB };
-	longopts[k++] = (struct option){ "offline", no_argument, NULL, OPT_OFFLINE };
-	longopts[k++] = (struct option){ "scanners", required_argument, NULL, OPT_SCANNERS };
-	longopts[k++] = (struct option){ "skip-checks", required_argument, NULL, OPT_SKIP_CHECKS };
-	longopts[k++] = (struct option){ "secret-config", required_argument, NULL,
-		                         OPT_SECRET_CONFIG };
+	longopts[k++] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
+	longopts[k++] = (struct option){"output", required_argument, NULL, OPT_OUTPUT};
+	longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+	longopts[k++] = (struct option){"severity", required_argument, NULL, OPT_SEVERITY};
+	longopts[k++] = (struct option){"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED};
+	longopts[k++] = (struct option){"fail-on", required_argument, NULL, OPT_FAIL_ON};
+	longopts[k++] = (struct option){"db", required_argument, NULL, OPT_DB};
+	longopts[k++] = (struct option){"offline", no_argument, NULL, OPT_OFFLINE};
+	longopts[k++] = (struct option){"scanners", required_argument, NULL, OPT_SCANNERS};
+	longopts[k++] = (struct option){"skip-checks", required_argument, NULL, OPT_SKIP_CHECKS};
+	longopts[k++] =
+	    (struct option){"secret-config", required_argument, NULL, OPT_SECRET_CONFIG};
 	for (const struct option *o = image_cli_options; o->name; o++)
 		longopts[k++] = *o;
-	longopts[k] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[k] = (struct option){NULL, 0, NULL, 0};
 
 	int opt;
 	optind = 1;
@@ -182,7 +200,9 @@ static int run(int argc, char **argv)
 			break;
 		case OPT_SEVERITY:
 			if (parse_severity_list(&sc.severities, optarg)) {
-				rc = cli_fail(EXIT_USAGE, "--severity takes a list like LOW,MEDIUM,HIGH,CRITICAL");
+				rc = cli_fail(
+				    EXIT_USAGE,
+				    "--severity takes a list like LOW,MEDIUM,HIGH,CRITICAL");
 				goto out;
 			}
 			break;
@@ -191,7 +211,9 @@ static int run(int argc, char **argv)
 			break;
 		case OPT_FAIL_ON:
 			if (customs_severity_parse(&s, optarg)) {
-				rc = cli_fail(EXIT_USAGE, "--fail-on takes a severity: LOW, MEDIUM, HIGH or CRITICAL");
+				rc = cli_fail(
+				    EXIT_USAGE,
+				    "--fail-on takes a severity: LOW, MEDIUM, HIGH or CRITICAL");
 				goto out;
 			}
 			sc.fail_on = (int)s;
@@ -263,11 +285,15 @@ static int run(int argc, char **argv)
 	}
 	if (!ic.quiet && findings)
 		for (size_t i = 0; i < customs_findings_warning_count(findings); i++)
-			fprintf(stderr, "customs: warning: %s\n", customs_findings_warning(findings, i));
+			fprintf(stderr, "customs: warning: %s\n",
+			        customs_findings_warning(findings, i));
 
-	struct findings_view view = { .inv = inv, .findings = findings,
-		                      .severities = sc.severities, .color = 0,
-		                      .scanners = sc.scanners, .skip_checks = sc.skip_checks };
+	struct findings_view view = {.inv = inv,
+	                             .findings = findings,
+	                             .severities = sc.severities,
+	                             .color = 0,
+	                             .scanners = sc.scanners,
+	                             .skip_checks = sc.skip_checks};
 	FILE *f = cli_open_output(sc.output);
 	if (!f) {
 		rc = EXIT_RUNTIME;
@@ -286,7 +312,8 @@ static int run(int argc, char **argv)
 	if (sc.fail_on >= 0) {
 		size_t n = findings_count_at_or_above(&view, (customs_severity)sc.fail_on);
 		if (n) {
-			fprintf(stderr, "customs: %zu finding(s) at or above %s: failing (--fail-on)\n", n,
+			fprintf(stderr,
+			        "customs: %zu finding(s) at or above %s: failing (--fail-on)\n", n,
 			        customs_severity_name((customs_severity)sc.fail_on));
 			rc = EXIT_POLICY;
 		}
@@ -300,24 +327,24 @@ out:
 }
 
 const struct cli_command cli_cmd_scan = {
-	.name = "scan",
-	.summary = "report an image's known vulnerabilities, leaked secrets and misconfigurations",
-	.usage = "Usage: customs scan [OPTIONS] IMAGE\n\n"
-	         "Options:\n"
-	         "  -f, --format FORMAT           table or json (default: table)\n"
-	         "  -o, --output FILE             write to FILE instead of standard output\n"
-	         "  --severity LIST               only these severities, e.g. HIGH,CRITICAL\n"
-	         "  --ignore-unfixed              leave out vulnerabilities with no fixed version\n"
-	         "  --fail-on SEVERITY            exit 1 when a finding at or above SEVERITY remains\n"
-	         "  --db PATH                     vulnerability DB (default: $CUSTOMS_DB, then\n"
-	         "                                $XDG_CACHE_HOME/customs/db.sqlite)\n"
-	         "  --offline                     never touch the network: no DB download\n"
-	         "  --scanners LIST               vuln, secret, config (default: all)\n"
-	         "  --skip-checks IDS             misconfiguration checks to leave out, e.g.\n"
-	         "                                CUS-CFG-002,CUS-CFG-008\n"
-	         "  --secret-config FILE          YAML: extra secret rules, allow rules (paths,\n"
-	         "                                rule ids, regexes), max-file-size\n" IMAGE_CLI_HELP
-	         "\nExit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 image\n"
-	         "unreadable or failed an integrity check, 4 other runtime error.\n",
-	.run = run,
+    .name = "scan",
+    .summary = "report an image's known vulnerabilities, leaked secrets and misconfigurations",
+    .usage = "Usage: customs scan [OPTIONS] IMAGE\n\n"
+             "Options:\n"
+             "  -f, --format FORMAT           table or json (default: table)\n"
+             "  -o, --output FILE             write to FILE instead of standard output\n"
+             "  --severity LIST               only these severities, e.g. HIGH,CRITICAL\n"
+             "  --ignore-unfixed              leave out vulnerabilities with no fixed version\n"
+             "  --fail-on SEVERITY            exit 1 when a finding at or above SEVERITY remains\n"
+             "  --db PATH                     vulnerability DB (default: $CUSTOMS_DB, then\n"
+             "                                $XDG_CACHE_HOME/customs/db.sqlite)\n"
+             "  --offline                     never touch the network: no DB download\n"
+             "  --scanners LIST               vuln, secret, config (default: all)\n"
+             "  --skip-checks IDS             misconfiguration checks to leave out, e.g.\n"
+             "                                CUS-CFG-002,CUS-CFG-008\n"
+             "  --secret-config FILE          YAML: extra secret rules, allow rules (paths,\n"
+             "                                rule ids, regexes), max-file-size\n" IMAGE_CLI_HELP
+             "\nExit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 image\n"
+             "unreadable or failed an integrity check, 4 other runtime error.\n",
+    .run = run,
 };

@@ -27,8 +27,8 @@ static int run(int argc, char **argv)
 }
 
 const struct cli_command cli_cmd_version = {
-	.name = "version",
-	.summary = "print the version of customs and of its libraries",
-	.usage = "Usage: customs version\n",
-	.run = run,
+    .name = "version",
+    .summary = "print the version of customs and of its libraries",
+    .usage = "Usage: customs version\n",
+    .run = run,
 };

@@ -24,18 +24,18 @@ enum {
 };
 
 const struct option image_cli_options[] = {
-	{ "platform", required_argument, NULL, OPT_PLATFORM },
-	{ "parallel", required_argument, NULL, OPT_PARALLEL },
-	{ "tls-verify", required_argument, NULL, OPT_TLS_VERIFY },
-	{ "username", required_argument, NULL, OPT_USERNAME },
-	{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
-	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "cert-file", required_argument, NULL, OPT_CERT_FILE },
-	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
-	{ "authfile", required_argument, NULL, OPT_AUTHFILE },
-	{ NULL, 0, NULL, 0 },
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"tls-verify", required_argument, NULL, OPT_TLS_VERIFY},
+    {"username", required_argument, NULL, OPT_USERNAME},
+    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"cert-file", required_argument, NULL, OPT_CERT_FILE},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"authfile", required_argument, NULL, OPT_AUTHFILE},
+    {NULL, 0, NULL, 0},
 };
 
 void image_cli_init(struct image_cli *c)
@@ -62,7 +62,8 @@ int image_cli_option(struct image_cli *c, int opt, const char *arg)
 		return 1;
 	case OPT_PARALLEL:
 		if (parse_u64_str(&v, arg, LIMIT_PARALLEL) || v == 0) {
-			cli_fail(EXIT_USAGE, "--parallel takes a number from 1 to %d", LIMIT_PARALLEL);
+			cli_fail(EXIT_USAGE, "--parallel takes a number from 1 to %d",
+			         LIMIT_PARALLEL);
 			return -1;
 		}
 		c->scan.parallel = (unsigned)v;

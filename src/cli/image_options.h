@@ -27,7 +27,7 @@ extern const struct option image_cli_options[];
 	"  --username USER               registry user name\n"                                     \
 	"  --password-stdin              read the registry password from standard input\n"         \
 	"  --ca-file FILE                extra CA certificates for registries\n"                   \
-	"  --cert-file FILE, --key-file FILE  client certificate and key (mutual TLS)\n"          \
+	"  --cert-file FILE, --key-file FILE  client certificate and key (mutual TLS)\n"           \
 	"  --authfile FILE               registry credentials (default: Docker's config.json)\n"   \
 	"  --timeout SECONDS             overall time bound for registry transfers\n"              \
 	"  --quiet                       no progress and no warnings on stderr\n"

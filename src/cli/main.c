@@ -16,7 +16,7 @@ extern const struct cli_command cli_cmd_version;
 
 /* Weak references: a subcommand whose file is not linked in is simply absent. */
 static const struct cli_command *const commands[] = {
-	&cli_cmd_scan, &cli_cmd_sbom, &cli_cmd_db, &cli_cmd_registry, &cli_cmd_version,
+    &cli_cmd_scan, &cli_cmd_sbom, &cli_cmd_db, &cli_cmd_registry, &cli_cmd_version,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -76,14 +76,15 @@ int main(int argc, char **argv)
 		}
 		const struct cli_command *c = find_command(argv[2]);
 		if (!c)
-			return cli_fail(EXIT_USAGE, "no such command: %s (see customs --help)", argv[2]);
+			return cli_fail(EXIT_USAGE, "no such command: %s (see customs --help)",
+			                argv[2]);
 		cli_print_command_help(stdout, c);
 		return EXIT_OK;
 	}
 	const struct cli_command *c = find_command(name);
 	if (!c)
 		return cli_fail(EXIT_USAGE, "no such command: %s (see customs --help)", name);
-	customs_error err = { 0 };
+	customs_error err = {0};
 	if (customs_init(&err) != 0) {
 		cli_print_error(&err);
 		return EXIT_RUNTIME;

@@ -11,12 +11,12 @@
 #include "customs/customs.h"
 
 /* Media types we recognise. */
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MT_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
 
 struct platform {
 	char *os, *architecture, *variant; /* variant may be NULL */
@@ -63,11 +63,11 @@ struct image_config {
 
 /* One layer of a resolved image. */
 struct layer_ref {
-	char *media_type;   /* may be NULL (docker-archive) */
-	char *digest;       /* blob digest the bytes must match; NULL if the source has none */
-	int64_t size;       /* -1 when unknown */
-	char *diff_id;      /* from the config; the uncompressed tar must match */
-	char *source_path;  /* source-private locator (archive member, file) or NULL */
+	char *media_type;  /* may be NULL (docker-archive) */
+	char *digest;      /* blob digest the bytes must match; NULL if the source has none */
+	int64_t size;      /* -1 when unknown */
+	char *diff_id;     /* from the config; the uncompressed tar must match */
+	char *source_path; /* source-private locator (archive member, file) or NULL */
 };
 
 struct image {
@@ -86,7 +86,8 @@ void image_free(struct image *img);
 /* Parsers. Each takes bytes and a length, validates media types, digests and
  * sizes, and fills *out only on success. */
 int image_index_parse(struct image_index *out, const void *data, size_t len, customs_error *err);
-int image_manifest_parse(struct image_manifest *out, const void *data, size_t len, customs_error *err);
+int image_manifest_parse(struct image_manifest *out, const void *data, size_t len,
+                         customs_error *err);
 int image_config_parse(struct image_config *out, const void *data, size_t len, customs_error *err);
 void image_index_clear(struct image_index *x);
 void image_manifest_clear(struct image_manifest *x);

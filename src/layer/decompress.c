@@ -13,7 +13,7 @@
 
 /* Big chunks keep per-call overhead (blob reads, libarchive callbacks, hash
  * updates) negligible next to inflate itself. */
-#define IN_CHUNK (256u << 10)
+#define IN_CHUNK   (256u << 10)
 #define SLOT_BYTES (1u << 20)
 /* Decompression runs one slot ahead of the tar walk in its own thread: on
  * two cores inflate and sha256 of the tar then overlap instead of adding
@@ -30,7 +30,7 @@
 #define SNIFF_BYTES 4096u
 /* Small blobs (most layers of most images, and every fuzz input) get small
  * buffers: a fresh megabyte costs more in page faults than it saves. */
-#define SMALL_BLOB (1u << 20)
+#define SMALL_BLOB  (1u << 20)
 #define SMALL_CHUNK (64u << 10)
 
 enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_ZSTD };
@@ -39,8 +39,8 @@ struct layer_stream {
 	struct blob *blob;
 	enum codec codec;
 	struct sha256 *blob_hash, *tar_hash;
-	bool blob_verified; /* the blob checks its own digest: blob_hash stays unused */
-	const uint8_t *in; /* an input slot, or carry when bytes had to be joined */
+	bool blob_verified;    /* the blob checks its own digest: blob_hash stays unused */
+	const uint8_t *in;     /* an input slot, or carry when bytes had to be joined */
 	size_t in_pos, in_len; /* unread input is in[in_pos..in_len) */
 	size_t in_chunk, slot_bytes;
 	bool in_eof;
@@ -128,7 +128,7 @@ static bool ratio_ok(const struct layer_stream *s)
 static void *reader(void *arg)
 {
 	struct layer_stream *s = arg;
-	customs_error e = { 0 };
+	customs_error e = {0};
 	ssize_t n = 1;
 	while (n > 0) {
 		pthread_mutex_lock(&s->mu);
@@ -296,8 +296,8 @@ static int sniff(struct layer_stream *s, customs_error *err)
 		return rc;
 	s->in = s->carry;
 	while (!s->in_eof && s->in_len < 4) {
-		ssize_t n = s->blob->read(s->blob, s->carry + s->in_len, SNIFF_BYTES - s->in_len,
-		                          err);
+		ssize_t n =
+		    s->blob->read(s->blob, s->carry + s->in_len, SNIFF_BYTES - s->in_len, err);
 		if (n < 0)
 			return (int)n;
 		if (n == 0) {
@@ -403,15 +403,15 @@ out:
 static int check_limits(struct layer_stream *s, customs_error *err)
 {
 	if (s->uncompressed > LIMIT_LAYER_UNCOMPRESSED_BYTES)
-		return err_set(err, CUSTOMS_ETOOLARGE,
-		               "layer decompresses to more than %llu bytes",
+		return err_set(err, CUSTOMS_ETOOLARGE, "layer decompresses to more than %llu bytes",
 		               (unsigned long long)LIMIT_LAYER_UNCOMPRESSED_BYTES);
 	if (s->codec != CODEC_PLAIN && s->uncompressed > LIMIT_BOMB_MIN_BYTES &&
 	    s->uncompressed / LIMIT_BOMB_RATIO > s->compressed)
 		return err_set(err, CUSTOMS_ETOOLARGE,
 		               "decompression bomb: %llu compressed bytes expand to more than %llu "
 		               "(ratio over %llu)",
-		               (unsigned long long)s->compressed, (unsigned long long)s->uncompressed,
+		               (unsigned long long)s->compressed,
+		               (unsigned long long)s->uncompressed,
 		               (unsigned long long)LIMIT_BOMB_RATIO);
 	return 0;
 }
@@ -419,13 +419,20 @@ static int check_limits(struct layer_stream *s, customs_error *err)
 static const char *isal_strerror(int rc)
 {
 	switch (rc) {
-	case ISAL_INVALID_BLOCK: return "invalid deflate block";
-	case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
-	case ISAL_INVALID_LOOKBACK: return "invalid lookback distance";
-	case ISAL_INVALID_WRAPPER: return "invalid gzip header or trailer";
-	case ISAL_UNSUPPORTED_METHOD: return "unsupported compression method";
-	case ISAL_INCORRECT_CHECKSUM: return "CRC or length mismatch";
-	default: return "inflate error";
+	case ISAL_INVALID_BLOCK:
+		return "invalid deflate block";
+	case ISAL_INVALID_SYMBOL:
+		return "invalid deflate symbol";
+	case ISAL_INVALID_LOOKBACK:
+		return "invalid lookback distance";
+	case ISAL_INVALID_WRAPPER:
+		return "invalid gzip header or trailer";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unsupported compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "CRC or length mismatch";
+	default:
+		return "inflate error";
 	}
 }
 
@@ -436,9 +443,10 @@ static int gzip_trailer(struct layer_stream *s, customs_error *err)
 	for (;;) {
 		for (size_t i = s->in_pos; i < s->in_len; i++)
 			if (s->in[i] != 0)
-				return err_set(err, CUSTOMS_EINVAL,
-				               "gzip stream has trailing garbage at byte %llu",
-				               (unsigned long long)(s->compressed - (s->in_len - i)));
+				return err_set(
+				    err, CUSTOMS_EINVAL,
+				    "gzip stream has trailing garbage at byte %llu",
+				    (unsigned long long)(s->compressed - (s->in_len - i)));
 		s->in_pos = s->in_len;
 		if (s->in_eof)
 			return 0;
@@ -500,9 +508,9 @@ static int gzip_next(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *p
 		int rc = isal_inflate(g);
 		s->in_pos = s->in_len - g->avail_in;
 		if (rc < 0)
-			return err_set(err, CUSTOMS_EINVAL, "gzip stream corrupt near byte %llu: %s",
-			               (unsigned long long)(s->compressed - g->avail_in),
-			               isal_strerror(rc));
+			return err_set(
+			    err, CUSTOMS_EINVAL, "gzip stream corrupt near byte %llu: %s",
+			    (unsigned long long)(s->compressed - g->avail_in), isal_strerror(rc));
 		if (g->block_state == ISAL_BLOCK_FINISH)
 			s->gz_member_open = false;
 		size_t n = cap - g->avail_out;
@@ -523,15 +531,16 @@ static int zstd_next(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *p
 				return rc;
 		}
 		/* Called even without new input: zstd may still hold decoded bytes. */
-		ZSTD_inBuffer ib = { s->in, s->in_len, s->in_pos };
+		ZSTD_inBuffer ib = {s->in, s->in_len, s->in_pos};
 		size_t before = s->in_pos;
-		ZSTD_outBuffer ob = { dst, cap, 0 };
+		ZSTD_outBuffer ob = {dst, cap, 0};
 		size_t r = ZSTD_decompressStream(s->zs, &ob, &ib);
 		s->in_pos = ib.pos;
 		if (ZSTD_isError(r))
-			return err_set(err, CUSTOMS_EINVAL, "zstd stream corrupt near byte %llu: %s",
-			               (unsigned long long)(s->compressed - (s->in_len - s->in_pos)),
-			               ZSTD_getErrorName(r));
+			return err_set(
+			    err, CUSTOMS_EINVAL, "zstd stream corrupt near byte %llu: %s",
+			    (unsigned long long)(s->compressed - (s->in_len - s->in_pos)),
+			    ZSTD_getErrorName(r));
 		/* A call without new input after a frame's end reports the next
 		 * frame's header size: only input that was taken moves the hint. */
 		if (r == 0 || ib.pos > before)
@@ -602,7 +611,7 @@ static int produce(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *n, 
 static void *producer(void *arg)
 {
 	struct layer_stream *s = arg;
-	customs_error e = { 0 };
+	customs_error e = {0};
 	int rc = 1;
 	while (rc > 0) {
 		pthread_mutex_lock(&s->mu);
@@ -638,8 +647,7 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
-                      customs_error *err)
+int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len, customs_error *err)
 {
 	int rc = 0;
 	if (s->done)

@@ -80,7 +80,7 @@ nomem:
 static int push_empty(struct dispatch *d, const char *path, const struct analyzer *a,
                       customs_error *err)
 {
-	struct file_result fr = { 0 };
+	struct file_result fr = {0};
 	return push_result(d, path, a, &fr, err);
 }
 
@@ -114,7 +114,7 @@ static void feed_streams(struct dispatch *d, const char *path, size_t n_want, co
 		if (d->modes[i] != MODE_STREAM)
 			continue;
 		const struct analyzer *a = d->analyzers[i];
-		customs_error e = { 0 };
+		customs_error e = {0};
 		if (a->stream->chunk(d->states[i], p, len, &e) < 0) {
 			warn_analyzer(d, path, a, &e);
 			a->stream->abort(d->states[i]);
@@ -126,8 +126,8 @@ static void feed_streams(struct dispatch *d, const char *path, size_t n_want, co
 
 /* Writes a hole of n zero bytes at pos (sparse tar entries). A sparse entry
  * may declare exabytes; streams get at most LIMIT_SPARSE_HOLE_BYTES of zeros. */
-static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool whole,
-                      uint64_t pos, uint64_t n, uint64_t *holes)
+static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool whole, uint64_t pos,
+                      uint64_t n, uint64_t *holes)
 {
 	if (whole)
 		memset(d->capture + pos, 0, n);
@@ -136,7 +136,8 @@ static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool 
 		for (size_t k = 0; k < n_want; k++) {
 			size_t i = d->want[k];
 			if (d->modes[i] == MODE_STREAM) {
-				customs_error e = { CUSTOMS_ETOOLARGE, "sparse holes too large to stream" };
+				customs_error e = {CUSTOMS_ETOOLARGE,
+				                   "sparse holes too large to stream"};
 				warn_analyzer(d, path, d->analyzers[i], &e);
 			}
 		}
@@ -157,7 +158,8 @@ static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
 	size_t cap = size ? size : 1;
 	uint8_t *p = realloc(d->capture, cap);
 	if (!p)
-		return err_set(err, CUSTOMS_ENOMEM, "out of memory capturing a %zu-byte file", size);
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory capturing a %zu-byte file",
+		               size);
 	d->capture = p;
 	d->capture_cap = cap;
 	return 0;
@@ -179,10 +181,10 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 			*whole = true;
 			need = 1;
 		} else if (a->stream) {
-			customs_error e = { 0 };
+			customs_error e = {0};
 			int orc = a->stream->open_ctx
-			                  ? a->stream->open_ctx(&d->states[i], a->ctx, path, size, &e)
-			                  : a->stream->open(&d->states[i], path, size, &e);
+			              ? a->stream->open_ctx(&d->states[i], a->ctx, path, size, &e)
+			              : a->stream->open(&d->states[i], path, size, &e);
 			if (orc < 0) {
 				warn_analyzer(d, path, a, &e);
 				continue;
@@ -192,7 +194,8 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 		} else {
 			char *safe = str_sanitize(path, strlen(path));
 			warn_add(d->warnings,
-			         "file %s (%lld bytes) is larger than the %s analyzer's limit %zu, skipped",
+			         "file %s (%lld bytes) is larger than the %s analyzer's limit %zu, "
+			         "skipped",
 			         safe ? safe : "?", (long long)size, a->name, whole_cap(a));
 			free(safe);
 		}
@@ -215,8 +218,8 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 	for (size_t k = 0; k < n_want; k++) {
 		size_t i = d->want[k];
 		const struct analyzer *a = d->analyzers[i];
-		struct file_result fr = { 0 };
-		customs_error e = { 0 };
+		struct file_result fr = {0};
+		customs_error e = {0};
 		int arc = 0;
 		if (d->modes[i] == MODE_WHOLE) {
 			static const uint8_t empty[1];
@@ -268,10 +271,12 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 				break;
 			uint64_t end;
 			if (off < 0 || (uint64_t)off < pos ||
-			    __builtin_add_overflow((uint64_t)off, len, &end) || end > (uint64_t)size) {
-				rc = err_set(err, CUSTOMS_EINVAL,
-				             "entry data at offset %lld runs outside its declared size %lld",
-				             (long long)off, (long long)size);
+			    __builtin_add_overflow((uint64_t)off, len, &end) ||
+			    end > (uint64_t)size) {
+				rc = err_set(
+				    err, CUSTOMS_EINVAL,
+				    "entry data at offset %lld runs outside its declared size %lld",
+				    (long long)off, (long long)size);
 				goto fail;
 			}
 			if ((uint64_t)off > pos)
@@ -293,12 +298,12 @@ fail:
 	return rc;
 }
 
-int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size,
-                   int64_t uid, int64_t gid, customs_error *err)
+int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size, int64_t uid,
+                   int64_t gid, customs_error *err)
 {
 	for (size_t i = 0; i < d->n_analyzers; i++) {
 		const struct analyzer *a = d->analyzers[i];
-		struct file_result fr = { 0 };
+		struct file_result fr = {0};
 		if (!a->on_entry || !a->on_entry(&fr, path, mode, size, uid, gid))
 			continue;
 		int rc = push_result(d, path, a, &fr, err);

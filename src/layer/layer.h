@@ -16,8 +16,8 @@
 #include "util/warn.h"
 
 struct layer_result {
-	char *blob_digest; /* sha256 of the bytes read, "sha256:..." */
-	char *diff_id;     /* sha256 of the uncompressed tar */
+	char *blob_digest;         /* sha256 of the bytes read, "sha256:..." */
+	char *diff_id;             /* sha256 of the uncompressed tar */
 	struct file_result *files; /* analyzer outputs, in tar order */
 	size_t n_files;
 	char **whiteouts; /* paths deleted from lower layers by ".wh.NAME" */

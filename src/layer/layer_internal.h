@@ -57,8 +57,8 @@ struct dispatch {
 	size_t files_cap;
 	uint8_t *capture; /* reused whole-file buffer, grows up to the analyzers' caps */
 	size_t capture_cap;
-	size_t *want;     /* scratch: indexes of the analyzers wanting the current file */
-	void **states;    /* scratch: streaming states */
+	size_t *want;         /* scratch: indexes of the analyzers wanting the current file */
+	void **states;        /* scratch: streaming states */
 	unsigned char *modes; /* scratch: how each analyzer gets the file */
 };
 
@@ -75,8 +75,8 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
                   void *ctx, customs_error *err);
 /* Hands an entry's header (regular files and folders) to the analyzers
  * with an on_entry hook. Negative only when out of memory. */
-int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size,
-                   int64_t uid, int64_t gid, customs_error *err);
+int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t size, int64_t uid,
+                   int64_t gid, customs_error *err);
 /* A symlink, hard link or device at path replaces whatever a lower layer had
  * there: record empty results for the analyzers naming that path, so the
  * merge drops the lower layer's results. */

@@ -16,7 +16,7 @@ struct strmap {
 		size_t len;
 		uint64_t hash;
 		size_t value;
-	} *slots;
+	} * slots;
 	size_t cap, n; /* cap is a power of two */
 };
 
@@ -34,8 +34,7 @@ static void strmap_free(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static struct slot *strmap_find(const struct strmap *m, const char *key, size_t len,
-                                uint64_t h)
+static struct slot *strmap_find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 {
 	if (!m->cap)
 		return NULL;
@@ -80,7 +79,7 @@ static struct slot *strmap_upsert(struct strmap *m, const char *key, size_t len,
 	struct slot *s = strmap_find(m, key, len, h);
 	*found = s->key != NULL;
 	if (!*found) {
-		*s = (struct slot){ key, len, h, value };
+		*s = (struct slot){key, len, h, value};
 		m->n++;
 	}
 	return s;
@@ -103,9 +102,9 @@ struct entry {
 	bool live;
 };
 
-#define NONE ((size_t)-1)
+#define NONE          ((size_t)-1)
 #define MARK_WHITEOUT 1u
-#define MARK_OPAQUE 2u
+#define MARK_OPAQUE   2u
 
 struct merge {
 	struct entry *e;
@@ -125,7 +124,7 @@ static void kill_entry(struct entry *e)
  * all entries per whiteout. */
 static int apply_whiteouts(struct merge *m, const struct layer_result *l)
 {
-	struct strmap marks = { 0 };
+	struct strmap marks = {0};
 	bool found, hide_all = false;
 	for (size_t i = 0; i < l->n_whiteouts; i++) {
 		const char *p = l->whiteouts[i];
@@ -149,8 +148,7 @@ static int apply_whiteouts(struct merge *m, const struct layer_result *l)
 			continue;
 		const char *p = e->res->path;
 		size_t len = strlen(p), v;
-		bool hide = hide_all ||
-		            (strmap_get(&marks, p, len, &v) && (v & MARK_WHITEOUT));
+		bool hide = hide_all || (strmap_get(&marks, p, len, &v) && (v & MARK_WHITEOUT));
 		for (size_t j = 0; !hide && j < len; j++)
 			if (p[j] == '/' && strmap_get(&marks, p, j, &v))
 				hide = true;
@@ -168,7 +166,7 @@ nomem:
  * that NULL and "" differ and no separator can be forged. */
 static char *pkg_key(const customs_package *p, size_t *len)
 {
-	const char *f[] = { p->name, p->epoch, p->version, p->arch };
+	const char *f[] = {p->name, p->epoch, p->version, p->arch};
 	size_t n = 0;
 	for (size_t i = 0; i < 4; i++)
 		n += 2 + (f[i] ? strlen(f[i]) : 0);
@@ -194,7 +192,7 @@ static int attribute(size_t **out, const struct file_result *res, size_t k,
 	size_t n = res->pkgs.n, on = old ? old->pkgs.n : 0;
 	size_t *pl = NULL;
 	char **keys = NULL;
-	struct strmap map = { 0 };
+	struct strmap map = {0};
 	if (n == 0) {
 		*out = NULL;
 		return 0;
@@ -258,7 +256,7 @@ static int add_result(struct merge *m, const struct file_result *r, size_t k)
 			if (rc < 0)
 				return rc;
 			free(e->pkg_layer);
-			*e = (struct entry){ r, k, pl, e->next, true };
+			*e = (struct entry){r, k, pl, e->next, true};
 			return 0;
 		}
 	}
@@ -269,7 +267,7 @@ static int add_result(struct merge *m, const struct file_result *r, size_t k)
 		return CUSTOMS_ENOMEM;
 	/* A new analyzer for a known path goes at the head of its chain. */
 	size_t next = found ? s->value : NONE;
-	m->e[m->n] = (struct entry){ r, k, pl, next, true };
+	m->e[m->n] = (struct entry){r, k, pl, next, true};
 	s->value = m->n++;
 	return 0;
 }
@@ -284,8 +282,8 @@ static int cmp_merged(const void *a, const void *b)
 int layer_merge(struct merged_fs *out, struct layer_result *const *layers, size_t n,
                 customs_error *err)
 {
-	struct merge m = { 0 };
-	struct merged_fs fs = { 0 };
+	struct merge m = {0};
+	struct merged_fs fs = {0};
 	int rc = 0;
 	for (size_t k = 0; k < n && rc == 0; k++) {
 		const struct layer_result *l = layers[k];
@@ -310,7 +308,7 @@ int layer_merge(struct merged_fs *out, struct layer_result *const *layers, size_
 		struct entry *e = &m.e[i];
 		if (!e->live)
 			continue;
-		fs.files[fs.n_files++] = (struct merged_file){ e->res, e->layer, e->pkg_layer };
+		fs.files[fs.n_files++] = (struct merged_file){e->res, e->layer, e->pkg_layer};
 		e->pkg_layer = NULL;
 	}
 	if (fs.n_files > 1)

@@ -74,8 +74,8 @@ static int visit_file(struct dir_walk *w, int dfd, const char *name, customs_err
 		warn_path(w, w->path, "not a regular file any more", EINVAL);
 		goto out;
 	}
-	struct file_src src = { fd, w->buf, (uint64_t)st.st_size, 0 };
-	customs_error e = { 0 };
+	struct file_src src = {fd, w->buf, (uint64_t)st.st_size, 0};
+	customs_error e = {0};
 	rc = dispatch_file(&w->disp, w->path, st.st_size, file_block, &src, &e);
 	if (rc < 0 && rc != CUSTOMS_ENOMEM) {
 		/* The folder is the user's and may change under us: skip the file. */
@@ -141,8 +141,8 @@ static int walk_dir(struct dir_walk *w, int dfd, size_t plen, unsigned depth, cu
 				warn_path(w, w->path, "too deep, not walked", ELOOP);
 				continue;
 			}
-			int sub = openat(dirfd(d), name,
-			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub =
+			    openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {
 				warn_path(w, w->path, "cannot open", errno);
 				continue;

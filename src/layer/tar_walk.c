@@ -20,7 +20,7 @@
 struct walk {
 	struct layer_stream *stream;
 	struct archive *ar;
-	int stream_rc;          /* the stream's failure, which libarchive only sees as -1 */
+	int stream_rc; /* the stream's failure, which libarchive only sees as -1 */
 	customs_error stream_err;
 	struct dispatch disp;
 	size_t wh_cap, opq_cap;
@@ -120,7 +120,8 @@ static int record_whiteout(struct walk *w, size_t dir_len, const char *base, cus
 		/* "dir/.wh.name" -> "dir/name": drop the prefix in place. */
 		size_t n = strlen(name);
 		memmove(w->path + dir_len, name, n + 1);
-		rc = layer_strv_push(&r->whiteouts, &r->n_whiteouts, &w->wh_cap, w->path, dir_len + n);
+		rc = layer_strv_push(&r->whiteouts, &r->n_whiteouts, &w->wh_cap, w->path,
+		                     dir_len + n);
 	}
 	return rc < 0 ? err_set(err, rc, "out of memory") : 0;
 }
@@ -212,7 +213,8 @@ static int check_digests(const struct layer_result *r, const struct layer_ref *e
 		               "layer %s: blob digest mismatch: expected %s, got %s",
 		               layer_name(expect, r->blob_digest), expect->digest, r->blob_digest);
 	if (expect->diff_id && !digest_equal(expect->diff_id, r->diff_id))
-		return err_set(err, CUSTOMS_EINTEGRITY, "layer %s: diff_id mismatch: expected %s, got %s",
+		return err_set(err, CUSTOMS_EINTEGRITY,
+		               "layer %s: diff_id mismatch: expected %s, got %s",
 		               layer_name(expect, r->blob_digest), expect->diff_id, r->diff_id);
 	return 0;
 }

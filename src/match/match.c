@@ -775,7 +775,8 @@ int customs_match(customs_findings **out, customs_vulndb *db, const customs_inve
 			 * distros' advisories (RHSA, ALSA, RLSA, SUSE) list binary
 			 * packages ("python3-requests", not "python-requests"). */
 			bool by_source = strcmp(p->type, "rpm") != 0;
-			name = strdup(by_source && p->src_name && *p->src_name ? p->src_name : p->name);
+			name = strdup(by_source && p->src_name && *p->src_name ? p->src_name
+			                                                       : p->name);
 			if (strcmp(p->type, "deb") == 0 && p->src_version && *p->src_version)
 				full = strdup(p->src_version);
 			else

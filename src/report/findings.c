@@ -212,7 +212,8 @@ static int write_table(FILE *f, const struct findings_view *v, customs_error *er
 			fputc('\n', f);
 		}
 		fprintf(f,
-		        "\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, NEGLIGIBLE: %zu, "
+		        "\nTotal: %zu (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, LOW: %zu, "
+		        "NEGLIGIBLE: %zu, "
 		        "UNKNOWN: %zu)\n",
 		        n, per[CUSTOMS_SEVERITY_CRITICAL], per[CUSTOMS_SEVERITY_HIGH],
 		        per[CUSTOMS_SEVERITY_MEDIUM], per[CUSTOMS_SEVERITY_LOW],

@@ -17,9 +17,9 @@ enum findings_format { FINDINGS_TABLE, FINDINGS_JSON };
 struct findings_view {
 	const customs_inventory *inv;
 	const customs_findings *findings;
-	unsigned severities; /* bit (1 << customs_severity) per severity shown; 0: all */
-	int color;           /* ANSI colours in the table */
-	unsigned scanners;   /* CUSTOMS_SCAN_* sections to write; findings may be NULL */
+	unsigned severities;     /* bit (1 << customs_severity) per severity shown; 0: all */
+	int color;               /* ANSI colours in the table */
+	unsigned scanners;       /* CUSTOMS_SCAN_* sections to write; findings may be NULL */
 	const char *skip_checks; /* comma-separated misconfiguration ids left out, or NULL */
 };
 

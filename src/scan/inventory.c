@@ -88,11 +88,11 @@ void customs_inventory_free(customs_inventory *inv)
 {
 	if (!inv)
 		return;
-	const char **fields[] = { &inv->info.reference, &inv->info.transport,
-		                  &inv->info.manifest_digest, &inv->info.config_digest,
-		                  &inv->info.os, &inv->info.architecture, &inv->info.variant,
-		                  &inv->info.os_family, &inv->info.os_version,
-		                  &inv->info.os_codename, &inv->info.os_name };
+	const char **fields[] = {
+	    &inv->info.reference,     &inv->info.transport, &inv->info.manifest_digest,
+	    &inv->info.config_digest, &inv->info.os,        &inv->info.architecture,
+	    &inv->info.variant,       &inv->info.os_family, &inv->info.os_version,
+	    &inv->info.os_codename,   &inv->info.os_name};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		free((char *)*fields[i]);
 	free_strv(inv->layer_diff_ids, inv->info.layer_count);

@@ -98,7 +98,10 @@ static int read_one_layer(void *user, size_t i)
 	blob_close(blob);
 	if (rc) {
 		const struct layer_ref *l = &job->img->layers[i];
-		err_prefix(err, "layer %zu (%s)", i + 1, l->digest ? l->digest : l->diff_id ? l->diff_id : "no digest");
+		err_prefix(err, "layer %zu (%s)", i + 1,
+		           l->digest    ? l->digest
+		           : l->diff_id ? l->diff_id
+		                        : "no digest");
 	}
 	return rc;
 }
@@ -121,7 +124,7 @@ static int read_layers(struct layer_result ***out, size_t *n_out, struct source 
 		rc = layer_read_dir(&results[0], img->rootfs_dir, analyzers, warnings, err);
 		goto out;
 	}
-	struct scan_job job = { src, img, results, errors, warnings, analyzers, opts };
+	struct scan_job job = {src, img, results, errors, warnings, analyzers, opts};
 	rc = pool_run(n, opts->parallel, read_one_layer, &job);
 	if (rc) {
 		for (size_t i = 0; i < n; i++) {
@@ -154,7 +157,8 @@ static int set_image_facts(struct customs_inventory *inv, const char *ref, const
 	rc = rc ? rc : inventory_set(inv, &inv->info.manifest_digest, img->manifest_digest);
 	rc = rc ? rc : inventory_set(inv, &inv->info.config_digest, img->config_digest);
 	rc = rc ? rc : inventory_set(inv, &inv->info.os, img->config.platform.os);
-	rc = rc ? rc : inventory_set(inv, &inv->info.architecture, img->config.platform.architecture);
+	rc = rc ? rc
+	        : inventory_set(inv, &inv->info.architecture, img->config.platform.architecture);
 	rc = rc ? rc : inventory_set(inv, &inv->info.variant, img->config.platform.variant);
 	if (rc)
 		return rc;
@@ -197,8 +201,8 @@ static int set_image_facts(struct customs_inventory *inv, const char *ref, const
 /* The OS the inventory names, as the purl builder wants it. */
 static struct os_info inventory_os(const struct customs_inventory *inv)
 {
-	struct os_info os = { (char *)inv->info.os_family, (char *)inv->info.os_version,
-		              (char *)inv->info.os_codename, (char *)inv->info.os_name, 0 };
+	struct os_info os = {(char *)inv->info.os_family, (char *)inv->info.os_version,
+	                     (char *)inv->info.os_codename, (char *)inv->info.os_name, 0};
 	return os;
 }
 
@@ -215,7 +219,8 @@ static int add_packages(struct customs_inventory *inv, const struct image *img,
 			if (!img->rootfs_dir && mf->pkg_layer) {
 				size_t li = mf->pkg_layer[i];
 				/* Prefer the diff_id the tar really had, computed while reading. */
-				layer = layers[li]->diff_id ? layers[li]->diff_id : img->layers[li].diff_id;
+				layer = layers[li]->diff_id ? layers[li]->diff_id
+				                            : img->layers[li].diff_id;
 			}
 			p.layer = layer;
 			p.path = p.path ? p.path : mf->result->path;
@@ -254,9 +259,9 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 	struct image *img = NULL;
 	struct layer_result **layers = NULL;
 	size_t n_layers = 0;
-	struct merged_fs merged = { 0 };
+	struct merged_fs merged = {0};
 	struct customs_inventory *inv = NULL;
-	struct scan_extra extra = { 0 };
+	struct scan_extra extra = {0};
 	int rc;
 
 	if (!opts)
@@ -287,7 +292,8 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 	}
 	qsort(inv->pkgs.items, inv->pkgs.n, sizeof(*inv->pkgs.items), cmp_package);
 	if ((rc = scan_extra_collect(inv, img, layers, n_layers, &merged, &extra))) {
-		err_set(err, rc, "collecting secrets and misconfigurations: %s", customs_strerror(rc));
+		err_set(err, rc, "collecting secrets and misconfigurations: %s",
+		        customs_strerror(rc));
 		goto out;
 	}
 	*out = inv;

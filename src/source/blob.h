@@ -31,7 +31,8 @@ static inline void blob_close(struct blob *b)
 /* A blob over bytes [offset, offset+length) of an open file descriptor,
  * read with pread so several blobs may share one fd. The fd stays owned by
  * the caller and must outlive the blob. */
-int blob_from_fd_range(struct blob **out, int fd, int64_t offset, int64_t length, customs_error *err);
+int blob_from_fd_range(struct blob **out, int fd, int64_t offset, int64_t length,
+                       customs_error *err);
 
 /* A blob over a whole file, opened O_RDONLY|O_CLOEXEC; the blob owns the fd. */
 int blob_from_file(struct blob **out, const char *path, customs_error *err);

@@ -23,8 +23,8 @@ struct docker_archive_source {
  * "docker.io/library/alpine:3" that skopeo and podman write into RepoTags. */
 static const char *familiar_name(const char *ref)
 {
-	static const char *const hub[] = { "docker.io/library/", "index.docker.io/library/",
-		                           "docker.io/", "index.docker.io/" };
+	static const char *const hub[] = {"docker.io/library/", "index.docker.io/library/",
+	                                  "docker.io/", "index.docker.io/"};
 	for (size_t i = 0; i < sizeof(hub) / sizeof(hub[0]); i++)
 		if (str_has_prefix(ref, hub[i]))
 			return ref + strlen(hub[i]);

@@ -13,11 +13,8 @@
 extern const struct source_ops source_docker_ops;
 
 static const struct source_ops *const transports[] = {
-    &source_oci_ops,
-    &source_oci_archive_ops,
-    &source_docker_archive_ops,
-    &source_rootfs_ops,
-    &source_docker_ops,
+    &source_oci_ops,    &source_oci_archive_ops, &source_docker_archive_ops,
+    &source_rootfs_ops, &source_docker_ops,
 };
 
 static const struct source_ops *transport_find(const char *name, size_t len)

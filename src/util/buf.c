@@ -1,8 +1,8 @@
 /* Capped growable buffers. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "util/buf.h"

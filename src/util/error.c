@@ -47,18 +47,31 @@ void err_copy(customs_error *dst, const customs_error *src)
 const char *customs_strerror(int code)
 {
 	switch (code) {
-	case CUSTOMS_OK: return "success";
-	case CUSTOMS_EINVAL: return "invalid input";
-	case CUSTOMS_ENOMEM: return "out of memory";
-	case CUSTOMS_EIO: return "input/output error";
-	case CUSTOMS_ENOTFOUND: return "not found";
-	case CUSTOMS_ETOOLARGE: return "limit exceeded";
-	case CUSTOMS_EINTEGRITY: return "integrity error";
-	case CUSTOMS_EAUTH: return "authentication failed";
-	case CUSTOMS_EUNSUPPORTED: return "unsupported";
-	case CUSTOMS_ENETWORK: return "network error";
-	case CUSTOMS_EUSAGE: return "usage error";
-	case CUSTOMS_EAMBIGUOUS: return "ambiguous";
-	default: return "unknown error";
+	case CUSTOMS_OK:
+		return "success";
+	case CUSTOMS_EINVAL:
+		return "invalid input";
+	case CUSTOMS_ENOMEM:
+		return "out of memory";
+	case CUSTOMS_EIO:
+		return "input/output error";
+	case CUSTOMS_ENOTFOUND:
+		return "not found";
+	case CUSTOMS_ETOOLARGE:
+		return "limit exceeded";
+	case CUSTOMS_EINTEGRITY:
+		return "integrity error";
+	case CUSTOMS_EAUTH:
+		return "authentication failed";
+	case CUSTOMS_EUNSUPPORTED:
+		return "unsupported";
+	case CUSTOMS_ENETWORK:
+		return "network error";
+	case CUSTOMS_EUSAGE:
+		return "usage error";
+	case CUSTOMS_EAMBIGUOUS:
+		return "ambiguous";
+	default:
+		return "unknown error";
 	}
 }

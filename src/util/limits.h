@@ -8,7 +8,7 @@
 /* Manifests, indexes and configs are kilobytes; 4 MiB is far above any real
  * one (a config with thousands of history entries is ~1 MiB). */
 #define LIMIT_MANIFEST_BYTES (4u << 20)
-#define LIMIT_CONFIG_BYTES (8u << 20)
+#define LIMIT_CONFIG_BYTES   (8u << 20)
 
 /* Layers per image: Docker caps at 127; OCI has no cap, real images stay < 200. */
 #define LIMIT_LAYERS 1024
@@ -31,7 +31,7 @@
 #define LIMIT_LAYER_UNCOMPRESSED_BYTES (64ull << 30)
 /* Ratio of decompressed to compressed bytes past which a stream is a bomb
  * (checked once more than LIMIT_BOMB_MIN_BYTES came out). Real layers are < 20x. */
-#define LIMIT_BOMB_RATIO 1000ull
+#define LIMIT_BOMB_RATIO     1000ull
 #define LIMIT_BOMB_MIN_BYTES (256ull << 20)
 /* Tar entries per layer: a full distro with docs is ~200k files. */
 #define LIMIT_TAR_ENTRIES 4000000
@@ -63,7 +63,7 @@
 
 /* Packages in one database file, and in one image. */
 #define LIMIT_PACKAGES_PER_FILE 200000
-#define LIMIT_PACKAGES 2000000
+#define LIMIT_PACKAGES          2000000
 
 /* Symlink hops followed when resolving a path inside a rootfs. */
 #define LIMIT_SYMLINK_HOPS 40
@@ -90,13 +90,13 @@
 /* One HTTP response header line, and a WWW-Authenticate header's parts: real
  * challenges carry one or two schemes with four parameters. */
 #define LIMIT_HTTP_HEADER_BYTES (16u << 10)
-#define LIMIT_AUTH_CHALLENGES 16
-#define LIMIT_AUTH_PARAMS 32
+#define LIMIT_AUTH_CHALLENGES   16
+#define LIMIT_AUTH_PARAMS       32
 /* Token server answers hold one JWT (a few KiB; cloud ones up to ~100 KiB). */
 #define LIMIT_TOKEN_RESPONSE_BYTES (1u << 20)
 /* ~/.docker/config.json and a credential helper's answer: both kilobytes. */
 #define LIMIT_DOCKER_CONFIG_BYTES (4u << 20)
-#define LIMIT_CRED_HELPER_OUTPUT (1u << 20)
+#define LIMIT_CRED_HELPER_OUTPUT  (1u << 20)
 #define LIMIT_CRED_HELPER_SECONDS 60
 /* Error bodies are kept only to quote them in messages. */
 #define LIMIT_HTTP_ERROR_BODY (64u << 10)
@@ -104,7 +104,7 @@
 #define LIMIT_HTTP_REDIRECTS 5
 /* Attempts per request on 429/5xx/connection errors, and the longest wait a
  * Retry-After header may impose before we give up waiting. */
-#define LIMIT_HTTP_ATTEMPTS 5
+#define LIMIT_HTTP_ATTEMPTS       5
 #define LIMIT_RETRY_AFTER_SECONDS 60
 /* Range resumptions of one interrupted blob download. */
 #define LIMIT_BLOB_RESUMES 5
@@ -113,7 +113,7 @@
 #define LIMIT_BLOB_BUFFER (1u << 20)
 /* Catalog and tag list pages followed through Link headers, and one page's
  * size: a registry with a million repositories at n=1000 per page. */
-#define LIMIT_REGISTRY_PAGES 1000
+#define LIMIT_REGISTRY_PAGES      1000
 #define LIMIT_REGISTRY_PAGE_BYTES (16u << 20)
 /* Overall time of a registry operation when --timeout is not given. */
 #define LIMIT_REGISTRY_DEFAULT_SECONDS 3600
@@ -136,7 +136,7 @@
 #define LIMIT_VULNDB_VERSION_BYTES 256
 /* Events in one range and explicit versions in one affected entry: real OSV
  * records list up to a few thousand versions (PyPI, Debian). */
-#define LIMIT_VULNDB_EVENTS 1000
+#define LIMIT_VULNDB_EVENTS   1000
 #define LIMIT_VULNDB_VERSIONS 20000
 /* One downloaded feed: the per-ecosystem OSV zips are up to ~1 GiB. */
 #define LIMIT_FEED_DOWNLOAD_BYTES (4ull << 30)
@@ -165,7 +165,7 @@
 #define LIMIT_JAR_DEPTH 4
 /* Entries read in one archive and bytes decompressed from all archives of
  * one file: a zip bomb is cut off here. */
-#define LIMIT_JAR_ENTRIES 200000
+#define LIMIT_JAR_ENTRIES        200000
 #define LIMIT_JAR_INFLATED_BYTES (1ull << 30)
 /* One archive nested in a jar, read into memory to be opened in turn:
  * Spring Boot's nested jars are up to ~30 MiB. */
@@ -195,7 +195,7 @@
 #define LIMIT_SECRET_HITS_PER_FILE 100u
 /* The user's secret config (--secret-config): a hand-written YAML file, and
  * the number of rules or allow entries in one list. */
-#define LIMIT_SECRET_CONFIG_BYTES (1u << 20)
+#define LIMIT_SECRET_CONFIG_BYTES   (1u << 20)
 #define LIMIT_SECRET_CONFIG_ENTRIES 1000u
 
 /* Files one OS package database may list as installed (dpkg .list, apk F:/R:,

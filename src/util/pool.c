@@ -38,7 +38,7 @@ int pool_run(size_t n, unsigned threads, int (*task)(void *user, size_t i), void
 {
 	if (n == 0)
 		return 0;
-	struct pool_run_state st = { .next = 0, .n = n, .task = task, .user = user };
+	struct pool_run_state st = {.next = 0, .n = n, .task = task, .user = user};
 	st.results = calloc(n, sizeof(int));
 	if (!st.results)
 		return CUSTOMS_ENOMEM;

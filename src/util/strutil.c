@@ -13,7 +13,8 @@ int parse_u64(uint64_t *out, const char *s, size_t len, uint64_t max)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return CUSTOMS_EINVAL;
-		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
 			return CUSTOMS_EINVAL;
 	}
 	if (v > max)

@@ -51,25 +51,25 @@ static void s_abort(void *state)
 	free(state);
 }
 
-static const struct analyzer_stream_ops ops = { s_open, s_chunk, s_close, s_abort, NULL };
-static const struct path_rule all[] = { { PATH_ALL_FILES, NULL } };
-static const struct path_rule named[] = { { PATH_SUFFIX, "status" }, { PATH_GLOB, "etc/*" } };
-static const struct analyzer whole_a = { "whole", all, 1, 4096, whole, NULL, NULL, NULL };
-static const struct analyzer stream_a = { "stream", all, 1, 0, NULL, &ops, NULL, NULL };
-static const struct analyzer named_a = { "named", named, 2, 1 << 20, whole, NULL, NULL, NULL };
-static const struct analyzer *const analyzers[] = { &whole_a, &stream_a, &named_a, NULL };
+static const struct analyzer_stream_ops ops = {s_open, s_chunk, s_close, s_abort, NULL};
+static const struct path_rule all[] = {{PATH_ALL_FILES, NULL}};
+static const struct path_rule named[] = {{PATH_SUFFIX, "status"}, {PATH_GLOB, "etc/*"}};
+static const struct analyzer whole_a = {"whole", all, 1, 4096, whole, NULL, NULL, NULL};
+static const struct analyzer stream_a = {"stream", all, 1, 0, NULL, &ops, NULL, NULL};
+static const struct analyzer named_a = {"named", named, 2, 1 << 20, whole, NULL, NULL, NULL};
+static const struct analyzer *const analyzers[] = {&whole_a, &stream_a, &named_a, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct blob *b = NULL;
 	struct layer_result *r = NULL;
 	struct warn_list w;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	warn_list_init(&w);
 	if (blob_from_memory(&b, data, size, &err) == 0 &&
 	    layer_read(&r, b, NULL, analyzers, &w, &err) == 0) {
-		struct layer_result *two[] = { r, r };
-		struct merged_fs fs = { 0 };
+		struct layer_result *two[] = {r, r};
+		struct merged_fs fs = {0};
 		if (layer_merge(&fs, two, 2, &err) == 0)
 			merged_fs_clear(&fs);
 	}

@@ -1,16 +1,15 @@
 /* Unit tests for src/layer: real tar layers built here with libarchive, zlib
  * and libzstd, digests checked against OpenSSL, whiteout fixtures, merging. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+
+#include <cmocka.h>
 
 #include "layer/layer.h"
 #include "layer/layer_internal.h"
@@ -103,7 +104,7 @@ static void tar_end(struct archive *a)
 
 static void gzip_append(struct bytes *out, const void *p, size_t n)
 {
-	z_stream z = { 0 };
+	z_stream z = {0};
 	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	uint8_t buf[65536];
 	z.next_in = (Bytef *)p;
@@ -136,8 +137,8 @@ static void zstd_append(struct bytes *out, const void *p, size_t n)
 /* ---------- test analyzers ---------- */
 
 /* Whole-file: one package per line, "name version [arch]". */
-static int lines_analyze(struct file_result *out, const char *path, const uint8_t *data,
-                         size_t len, struct warn_list *w, customs_error *err)
+static int lines_analyze(struct file_result *out, const char *path, const uint8_t *data, size_t len,
+                         struct warn_list *w, customs_error *err)
 {
 	const char *s = (const char *)data, *end = s + len;
 	if (strstr(path, "bad")) {
@@ -149,7 +150,7 @@ static int lines_analyze(struct file_result *out, const char *path, const uint8_
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
 		/* Up to three space-separated fields; no strtok (banned). */
-		char *line = xstrndup(s, l), *f[3] = { 0 };
+		char *line = xstrndup(s, l), *f[3] = {0};
 		int k = 0;
 		for (char *t = line; *t && k < 3;) {
 			while (*t == ' ')
@@ -172,16 +173,15 @@ static int lines_analyze(struct file_result *out, const char *path, const uint8_
 	return 0;
 }
 
-static const struct path_rule lines_rules[] = { { PATH_SUFFIX, ".txt" },
-	                                        { PATH_EXACT, "var/lib/dpkg/status" },
-	                                        { PATH_GLOB, "etc/*.conf" } };
-static const struct analyzer lines_analyzer = { "lines", lines_rules, 3, 1 << 20, lines_analyze,
-	                                        NULL, NULL, NULL };
+static const struct path_rule lines_rules[] = {
+    {PATH_SUFFIX, ".txt"}, {PATH_EXACT, "var/lib/dpkg/status"}, {PATH_GLOB, "etc/*.conf"}};
+static const struct analyzer lines_analyzer = {"lines",       lines_rules, 3,    1 << 20,
+                                               lines_analyze, NULL,        NULL, NULL};
 
 /* Whole-file with a tiny cap. */
-static const struct path_rule small_rules[] = { { PATH_SUFFIX, ".small" } };
-static const struct analyzer small_analyzer = { "small", small_rules, 1, 10, lines_analyze,
-	                                        NULL, NULL, NULL };
+static const struct path_rule small_rules[] = {{PATH_SUFFIX, ".small"}};
+static const struct analyzer small_analyzer = {"small",       small_rules, 1,    10,
+                                               lines_analyze, NULL,        NULL, NULL};
 
 /* Streaming over every file: package name = sha256 of the bytes, version =
  * byte count, arch = declared size. */
@@ -209,8 +209,7 @@ static int sum_chunk(void *state, const uint8_t *data, size_t len, customs_error
 	return 0;
 }
 
-static int sum_close(void *state, struct file_result *out, struct warn_list *w,
-                     customs_error *err)
+static int sum_close(void *state, struct file_result *out, struct warn_list *w, customs_error *err)
 {
 	struct sum_state *s = state;
 	unsigned char md[32];
@@ -234,13 +233,13 @@ static void sum_abort(void *state)
 	free(state);
 }
 
-static const struct analyzer_stream_ops sum_ops = { sum_open, sum_chunk, sum_close, sum_abort, NULL };
-static const struct path_rule all_rules[] = { { PATH_ALL_FILES, NULL } };
-static const struct analyzer sum_analyzer = { "sum", all_rules, 1, 0, NULL, &sum_ops, NULL, NULL };
+static const struct analyzer_stream_ops sum_ops = {sum_open, sum_chunk, sum_close, sum_abort, NULL};
+static const struct path_rule all_rules[] = {{PATH_ALL_FILES, NULL}};
+static const struct analyzer sum_analyzer = {"sum", all_rules, 1, 0, NULL, &sum_ops, NULL, NULL};
 
-static const struct analyzer *const all_analyzers[] = { &lines_analyzer, &small_analyzer,
-	                                                &sum_analyzer, NULL };
-static const struct analyzer *const lines_only[] = { &lines_analyzer, NULL };
+static const struct analyzer *const all_analyzers[] = {&lines_analyzer, &small_analyzer,
+                                                       &sum_analyzer, NULL};
+static const struct analyzer *const lines_only[] = {&lines_analyzer, NULL};
 
 /* ---------- running the reader ---------- */
 
@@ -289,9 +288,8 @@ static int read_layer_ex(struct layer_result **out, const struct bytes *blob, si
 	if (step)
 		b = step_blob(blob->p, blob->n, step);
 	else
-		assert_int_equal(blob_from_memory(&b, blob->p ? blob->p : (const uint8_t *)"", blob->n,
-		                                  err),
-		                 0);
+		assert_int_equal(
+		    blob_from_memory(&b, blob->p ? blob->p : (const uint8_t *)"", blob->n, err), 0);
 	int rc = layer_read(out, b, expect, an, w, err);
 	blob_close(b);
 	return rc;
@@ -301,7 +299,7 @@ static struct layer_result *read_ok(const struct bytes *blob, const struct analy
                                     struct warn_list *w)
 {
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	int rc = read_layer_ex(&r, blob, 0, NULL, an, w, &err);
 	if (rc != 0)
 		fail_msg("layer_read failed: %d %s", rc, err.message);
@@ -312,7 +310,8 @@ static const struct file_result *find(const struct layer_result *r, const char *
                                       const char *analyzer)
 {
 	for (size_t i = 0; i < r->n_files; i++)
-		if (strcmp(r->files[i].path, path) == 0 && strcmp(r->files[i].analyzer, analyzer) == 0)
+		if (strcmp(r->files[i].path, path) == 0 &&
+		    strcmp(r->files[i].analyzer, analyzer) == 0)
 			return &r->files[i];
 	return NULL;
 }
@@ -369,18 +368,18 @@ static void check_sample(const struct layer_result *r, const struct bytes *blob,
 
 static void test_codecs(void **state)
 {
-	struct bytes tar = { 0 };
+	struct bytes tar = {0};
 	sample_tar(&tar, 3 << 20);
-	struct bytes gz = { 0 }, zs = { 0 }, multi = { 0 }, zmulti = { 0 };
+	struct bytes gz = {0}, zs = {0}, multi = {0}, zmulti = {0};
 	gzip_append(&gz, tar.p, tar.n);
 	zstd_append(&zs, tar.p, tar.n);
 	/* Multi-member gzip and multi-frame zstd, split at odd offsets. */
-	size_t cut[] = { 0, 777, 1 << 20, tar.n };
+	size_t cut[] = {0, 777, 1 << 20, tar.n};
 	for (int i = 0; i < 3; i++) {
 		gzip_append(&multi, tar.p + cut[i], cut[i + 1] - cut[i]);
 		zstd_append(&zmulti, tar.p + cut[i], cut[i + 1] - cut[i]);
 	}
-	const struct bytes *blobs[] = { &tar, &gz, &zs, &multi, &zmulti };
+	const struct bytes *blobs[] = {&tar, &gz, &zs, &multi, &zmulti};
 	for (size_t i = 0; i < 5; i++) {
 		struct warn_list w;
 		warn_list_init(&w);
@@ -389,7 +388,7 @@ static void test_codecs(void **state)
 		assert_int_equal(w.n, 0);
 		layer_result_free(r);
 		/* Tiny reads must not fool the format sniffing. */
-		customs_error err = { 0 };
+		customs_error err = {0};
 		assert_int_equal(read_layer_ex(&r, blobs[i], 3, NULL, all_analyzers, &w, &err), 0);
 		check_sample(r, blobs[i], &tar);
 		layer_result_free(r);
@@ -404,7 +403,7 @@ static void test_codecs(void **state)
 
 static void test_trailing_padding(void **state)
 {
-	struct bytes tar = { 0 }, gz = { 0 };
+	struct bytes tar = {0}, gz = {0};
 	sample_tar(&tar, 1000);
 	/* Bytes after the end-of-archive marker, as some writers leave them. */
 	uint8_t pad[7000];
@@ -419,7 +418,7 @@ static void test_trailing_padding(void **state)
 	layer_result_free(r);
 	/* Non-zero garbage after the last member is refused. */
 	bytes_add(&gz, "junk", 4);
-	customs_error err = { 0 };
+	customs_error err = {0};
 	assert_int_equal(read_layer_ex(&r, &gz, 0, NULL, lines_only, NULL, &err), CUSTOMS_EINVAL);
 	assert_non_null(strstr(err.message, "trailing garbage"));
 	free(tar.p);
@@ -428,18 +427,19 @@ static void test_trailing_padding(void **state)
 
 static void test_digest_mismatch(void **state)
 {
-	struct bytes tar = { 0 }, gz = { 0 };
+	struct bytes tar = {0}, gz = {0};
 	sample_tar(&tar, 100);
 	gzip_append(&gz, tar.p, tar.n);
 	char blob_d[72], diff[72];
 	sha_hex(blob_d, gz.p, gz.n);
 	sha_hex(diff, tar.p, tar.n);
-	const char *wrong = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-	struct layer_ref ok = { .digest = blob_d, .diff_id = diff };
-	struct layer_ref bad_blob = { .digest = (char *)wrong, .diff_id = diff };
-	struct layer_ref bad_diff = { .digest = blob_d, .diff_id = (char *)wrong };
+	const char *wrong =
+	    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+	struct layer_ref ok = {.digest = blob_d, .diff_id = diff};
+	struct layer_ref bad_blob = {.digest = (char *)wrong, .diff_id = diff};
+	struct layer_ref bad_diff = {.digest = blob_d, .diff_id = (char *)wrong};
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	assert_int_equal(read_layer_ex(&r, &gz, 0, &ok, lines_only, NULL, &err), 0);
 	layer_result_free(r);
 	r = NULL;
@@ -461,7 +461,7 @@ static void test_digest_mismatch(void **state)
 static void expect_fail(const struct bytes *b, int code, const char *needle)
 {
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	int rc = read_layer_ex(&r, b, 0, NULL, all_analyzers, NULL, &err);
 	if (rc != code || !strstr(err.message, needle))
 		fail_msg("expected %d \"%s\", got %d \"%s\"", code, needle, rc, err.message);
@@ -470,19 +470,19 @@ static void expect_fail(const struct bytes *b, int code, const char *needle)
 
 static void test_truncated_and_corrupt(void **state)
 {
-	struct bytes tar = { 0 }, gz = { 0 }, zs = { 0 };
+	struct bytes tar = {0}, gz = {0}, zs = {0};
 	sample_tar(&tar, 200000);
 	gzip_append(&gz, tar.p, tar.n);
 	zstd_append(&zs, tar.p, tar.n);
-	struct bytes cut = { gz.p, gz.n / 2, 0 };
+	struct bytes cut = {gz.p, gz.n / 2, 0};
 	expect_fail(&cut, CUSTOMS_EINVAL, "gzip stream truncated after");
-	cut = (struct bytes){ gz.p, gz.n - 4, 0 }; /* only the length trailer missing */
+	cut = (struct bytes){gz.p, gz.n - 4, 0}; /* only the length trailer missing */
 	expect_fail(&cut, CUSTOMS_EINVAL, "gzip stream truncated");
-	cut = (struct bytes){ zs.p, zs.n / 2, 0 };
+	cut = (struct bytes){zs.p, zs.n / 2, 0};
 	expect_fail(&cut, CUSTOMS_EINVAL, "zstd stream truncated after");
-	cut = (struct bytes){ zs.p, 4, 0 };
+	cut = (struct bytes){zs.p, 4, 0};
 	expect_fail(&cut, CUSTOMS_EINVAL, "zstd stream truncated");
-	cut = (struct bytes){ tar.p, tar.n / 2, 0 };
+	cut = (struct bytes){tar.p, tar.n / 2, 0};
 	expect_fail(&cut, CUSTOMS_EINVAL, "tar");
 	/* Flipped bytes: the CRC catches what inflate does not. */
 	for (size_t at = gz.n / 3; at < gz.n; at += gz.n / 3) {
@@ -493,7 +493,7 @@ static void test_truncated_and_corrupt(void **state)
 	zs.p[zs.n / 2] ^= 0x55;
 	expect_fail(&zs, CUSTOMS_EINVAL, "zstd stream corrupt");
 	/* Not a tar at all. */
-	struct bytes junk = { (uint8_t *)"this is not a tar archive, just text. ", 38, 0 };
+	struct bytes junk = {(uint8_t *)"this is not a tar archive, just text. ", 38, 0};
 	expect_fail(&junk, CUSTOMS_EINVAL, "tar");
 	free(tar.p);
 	free(gz.p);
@@ -503,10 +503,10 @@ static void test_truncated_and_corrupt(void **state)
 static void test_empty_layers(void **state)
 {
 	/* Docker's empty layer: 1024 zero bytes, plain or gzipped. */
-	uint8_t zeros[1024] = { 0 };
-	struct bytes tar = { zeros, sizeof(zeros), 0 }, gz = { 0 };
+	uint8_t zeros[1024] = {0};
+	struct bytes tar = {zeros, sizeof(zeros), 0}, gz = {0};
 	gzip_append(&gz, zeros, sizeof(zeros));
-	const struct bytes *blobs[] = { &tar, &gz };
+	const struct bytes *blobs[] = {&tar, &gz};
 	for (int i = 0; i < 2; i++) {
 		struct layer_result *r = read_ok(blobs[i], all_analyzers, NULL);
 		assert_int_equal(r->n_entries, 0);
@@ -589,7 +589,7 @@ static void test_gzip_bomb(void **state)
 	s->total = 10ull << 30; /* 10 GiB: a header declaring one huge file, then zeros */
 	raw_header(s->header, "zeros.txt", "77777777777", '0');
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	time_t t0 = time(NULL);
 	int rc = layer_read(&r, &s->b, NULL, all_analyzers, NULL, &err);
 	assert_int_equal(rc, CUSTOMS_ETOOLARGE);
@@ -604,7 +604,7 @@ static void test_gzip_bomb(void **state)
 
 static void test_names(void **state)
 {
-	struct bytes tar = { 0 };
+	struct bytes tar = {0};
 	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_GNUTAR);
 	tar_file(a, "../escape.txt", "evil 1\n");
 	tar_file(a, "a/../../escape2.txt", "evil 1\n");
@@ -660,7 +660,7 @@ static void test_names(void **state)
 	assert_true(has_warning(&w, "bad.txt: lines: refusing bad file"));
 	assert_non_null(find(r, "bad.txt", "sum"));
 	assert_true(has_warning(
-		&w, "file too.small (28 bytes) is larger than the small analyzer's limit 10, skipped"));
+	    &w, "file too.small (28 bytes) is larger than the small analyzer's limit 10, skipped"));
 	f = find(r, "ok.small", "small");
 	assert_non_null(f);
 	assert_int_equal(f->pkgs.n, 1);
@@ -683,7 +683,7 @@ static void test_names(void **state)
  * both must reach the analyzers as the original bytes. */
 static void test_pax_names(void **state)
 {
-	struct bytes tar = { 0 };
+	struct bytes tar = {0};
 	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
 	tar_file(a, "caf\xe9/\xff.txt", "latin1 1\n");
 	tar_file(a, "caf\xc3\xa9.txt", "utf8 1\n");
@@ -704,7 +704,7 @@ static void test_pax_names(void **state)
 
 static void test_streaming_sees_all_bytes(void **state)
 {
-	struct bytes tar = { 0 }, gz = { 0 };
+	struct bytes tar = {0}, gz = {0};
 	sample_tar(&tar, 5 << 20);
 	gzip_append(&gz, tar.p, tar.n);
 	struct layer_result *r = read_ok(&gz, all_analyzers, NULL);
@@ -729,8 +729,8 @@ static void test_streaming_sees_all_bytes(void **state)
 
 static void test_huge_declared_size(void **state)
 {
-	uint8_t h[512], data[300] = { 'x' };
-	struct bytes tar = { 0 }, gz = { 0 };
+	uint8_t h[512], data[300] = {'x'};
+	struct bytes tar = {0}, gz = {0};
 	raw_header(h, "huge.txt", "77777777777", '0');
 	bytes_add(&tar, h, 512);
 	bytes_add(&tar, data, sizeof(data));
@@ -739,8 +739,8 @@ static void test_huge_declared_size(void **state)
 	expect_fail(&gz, CUSTOMS_EINVAL, "tar");
 	/* Not wanted by anyone: the skip hits the truncation just the same. */
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
-	static const struct analyzer *const none[] = { NULL };
+	customs_error err = {0};
+	static const struct analyzer *const none[] = {NULL};
 	assert_int_equal(read_layer_ex(&r, &gz, 0, NULL, none, NULL, &err), CUSTOMS_EINVAL);
 	free(tar.p);
 	free(gz.p);
@@ -748,7 +748,7 @@ static void test_huge_declared_size(void **state)
 
 static void test_whiteouts(void **state)
 {
-	struct bytes tar = { 0 };
+	struct bytes tar = {0};
 	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
 	tar_file(a, "etc/.wh.old.conf", "");
 	tar_file(a, ".wh.top", "");
@@ -779,16 +779,23 @@ static void test_path_normalise(void **state)
 		const char *in, *out;
 		enum path_verdict v;
 	} cases[] = {
-		{ "", "", PATH_EMPTY },          { "/", "", PATH_EMPTY },
-		{ "./", "", PATH_EMPTY },        { ".", "", PATH_EMPTY },
-		{ "a", "a", PATH_OK },           { "/a/", "a", PATH_OK },
-		{ "./a/./b/", "a/b", PATH_OK },  { "a//b", "a/b", PATH_OK },
-		{ "..", "", PATH_DOTDOT },       { "a/..", "", PATH_DOTDOT },
-		{ "a/../b", "", PATH_DOTDOT },   { "...", "...", PATH_OK },
-		{ "..a/b..", "..a/b..", PATH_OK },
+	    {"", "", PATH_EMPTY},
+	    {"/", "", PATH_EMPTY},
+	    {"./", "", PATH_EMPTY},
+	    {".", "", PATH_EMPTY},
+	    {"a", "a", PATH_OK},
+	    {"/a/", "a", PATH_OK},
+	    {"./a/./b/", "a/b", PATH_OK},
+	    {"a//b", "a/b", PATH_OK},
+	    {"..", "", PATH_DOTDOT},
+	    {"a/..", "", PATH_DOTDOT},
+	    {"a/../b", "", PATH_DOTDOT},
+	    {"...", "...", PATH_OK},
+	    {"..a/b..", "..a/b..", PATH_OK},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		enum path_verdict v = layer_path_normalise(out, &n, cases[i].in, strlen(cases[i].in));
+		enum path_verdict v =
+		    layer_path_normalise(out, &n, cases[i].in, strlen(cases[i].in));
 		assert_int_equal(v, cases[i].v);
 		if (v == PATH_OK || v == PATH_EMPTY) {
 			assert_string_equal(out, cases[i].out);
@@ -849,7 +856,7 @@ static void test_read_dir(void **state)
 	struct warn_list w;
 	warn_list_init(&w);
 	struct layer_result *r = NULL;
-	customs_error err = { 0 };
+	customs_error err = {0};
 	assert_int_equal(layer_read_dir(&r, tmpl, all_analyzers, &w, &err), 0);
 	assert_null(r->blob_digest);
 	assert_null(r->diff_id);
@@ -912,12 +919,13 @@ static size_t load_docker_save(struct layer_result **layers, size_t max, const c
 	const char *root = getenv("CUSTOMS_SOURCE_ROOT");
 	snprintf(path, sizeof(path), "%s/tests/data/go-containerregistry/v1/mutate/testdata/%s",
 	         root ? root : ".", name);
-	struct bytes mf = { 0 }, cfg = { 0 };
+	struct bytes mf = {0}, cfg = {0};
 	assert_true(read_archive_member(&mf, path, "manifest.json"));
 	json_t *m = json_loadb((const char *)mf.p, mf.n, 0, NULL);
 	assert_non_null(m);
 	json_t *img = json_array_get(m, 0);
-	assert_true(read_archive_member(&cfg, path, json_string_value(json_object_get(img, "Config"))));
+	assert_true(
+	    read_archive_member(&cfg, path, json_string_value(json_object_get(img, "Config"))));
 	json_t *c = json_loadb((const char *)cfg.p, cfg.n, 0, NULL);
 	assert_non_null(c);
 	json_t *diff_ids = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
@@ -926,10 +934,12 @@ static size_t load_docker_save(struct layer_result **layers, size_t max, const c
 	assert_true(n <= max);
 	assert_int_equal(json_array_size(diff_ids), n);
 	for (size_t i = 0; i < n; i++) {
-		struct bytes blob = { 0 };
-		assert_true(read_archive_member(&blob, path, json_string_value(json_array_get(ls, i))));
-		struct layer_ref ref = { .diff_id = (char *)json_string_value(json_array_get(diff_ids, i)) };
-		customs_error err = { 0 };
+		struct bytes blob = {0};
+		assert_true(
+		    read_archive_member(&blob, path, json_string_value(json_array_get(ls, i))));
+		struct layer_ref ref = {.diff_id =
+		                            (char *)json_string_value(json_array_get(diff_ids, i))};
+		customs_error err = {0};
 		layers[i] = NULL;
 		int rc = read_layer_ex(&layers[i], &blob, 0, &ref, all_analyzers, NULL, &err);
 		if (rc)
@@ -957,8 +967,8 @@ static void test_merge_whiteout_image(void **state)
 	assert_int_equal(l[1]->n_whiteouts, 1);
 	assert_string_equal(l[1]->whiteouts[0], "foo.txt");
 	assert_non_null(find(l[0], "foo.txt", "sum"));
-	struct merged_fs fs = { 0 };
-	customs_error err = { 0 };
+	struct merged_fs fs = {0};
+	customs_error err = {0};
 	assert_int_equal(layer_merge(&fs, l, n, &err), 0);
 	int bar = 0;
 	for (size_t i = 0; i < fs.n_files; i++) {
@@ -969,7 +979,7 @@ static void test_merge_whiteout_image(void **state)
 	assert_int_equal(bar, 2); /* "lines" and "sum" */
 	merged_fs_clear(&fs);
 	/* The same layers without the whiteout layer keep foo.txt. */
-	struct layer_result *two[] = { l[0], l[2] };
+	struct layer_result *two[] = {l[0], l[2]};
 	assert_int_equal(layer_merge(&fs, two, 2, &err), 0);
 	int foo = 0;
 	for (size_t i = 0; i < fs.n_files; i++)
@@ -986,8 +996,8 @@ static void test_merge_whiteout_dir(void **state)
 	assert_int_equal(n, 4);
 	assert_int_equal(l[2]->n_whiteouts, 1);
 	assert_string_equal(l[2]->whiteouts[0], "a");
-	struct merged_fs fs = { 0 };
-	customs_error err = { 0 };
+	struct merged_fs fs = {0};
+	customs_error err = {0};
 	assert_int_equal(layer_merge(&fs, l, n, &err), 0);
 	/* Final filesystem: b/bar and a/baz, in path order, foo gone. */
 	assert_int_equal(fs.n_files, 2);
@@ -1001,7 +1011,7 @@ static void test_merge_whiteout_dir(void **state)
 
 static struct layer_result *layer_of(const char *const *entries)
 {
-	struct bytes tar = { 0 };
+	struct bytes tar = {0};
 	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
 	for (; *entries; entries += 2)
 		tar_file(a, entries[0], entries[1]);
@@ -1027,17 +1037,30 @@ static size_t pkg_layer_of(const struct merged_fs *fs, const char *path, const c
 
 static void test_merge_pkg_layer(void **state)
 {
-	const char *const l0[] = { "var/lib/dpkg/status", "a 1 amd64\nb 1 amd64\ne 1 amd64\n",
-		                   "x/status.txt", "p 1\n", "y/status.txt", "q 1\n",
-		                   "z/keep.txt", "k 1\n", NULL };
-	const char *const l1[] = { "var/lib/dpkg/status", "b 2 amd64\na 1 amd64\ne 1 arm64\nc 1 amd64\n",
-		                   ".wh.x", "", "y/.wh..wh..opq", "", "y/status.txt", "q 1\n", NULL };
-	const char *const l2[] = { "var/lib/dpkg/status",
-		                   "a 1 amd64\nb 2 amd64\nc 1 amd64\nd 1 amd64\ne 1 arm64\n",
-		                   "x/status.txt", "p 1\n", NULL };
-	struct layer_result *l[3] = { layer_of(l0), layer_of(l1), layer_of(l2) };
-	struct merged_fs fs = { 0 };
-	customs_error err = { 0 };
+	const char *const l0[] = {"var/lib/dpkg/status",
+	                          "a 1 amd64\nb 1 amd64\ne 1 amd64\n",
+	                          "x/status.txt",
+	                          "p 1\n",
+	                          "y/status.txt",
+	                          "q 1\n",
+	                          "z/keep.txt",
+	                          "k 1\n",
+	                          NULL};
+	const char *const l1[] = {"var/lib/dpkg/status",
+	                          "b 2 amd64\na 1 amd64\ne 1 arm64\nc 1 amd64\n",
+	                          ".wh.x",
+	                          "",
+	                          "y/.wh..wh..opq",
+	                          "",
+	                          "y/status.txt",
+	                          "q 1\n",
+	                          NULL};
+	const char *const l2[] = {"var/lib/dpkg/status",
+	                          "a 1 amd64\nb 2 amd64\nc 1 amd64\nd 1 amd64\ne 1 arm64\n",
+	                          "x/status.txt", "p 1\n", NULL};
+	struct layer_result *l[3] = {layer_of(l0), layer_of(l1), layer_of(l2)};
+	struct merged_fs fs = {0};
+	customs_error err = {0};
 	assert_int_equal(layer_merge(&fs, l, 3, &err), 0);
 	const char *st = "var/lib/dpkg/status";
 	assert_int_equal(pkg_layer_of(&fs, st, "a"), 0);
@@ -1055,8 +1078,8 @@ static void test_merge_pkg_layer(void **state)
 		assert_true(strcmp(fs.files[i - 1].result->path, fs.files[i].result->path) < 0);
 	merged_fs_clear(&fs);
 	/* A root opaque dir hides everything below. */
-	const char *const l3[] = { ".wh..wh..opq", "", NULL };
-	struct layer_result *l4[4] = { l[0], l[1], l[2], layer_of(l3) };
+	const char *const l3[] = {".wh..wh..opq", "", NULL};
+	struct layer_result *l4[4] = {l[0], l[1], l[2], layer_of(l3)};
 	assert_int_equal(layer_merge(&fs, l4, 4, &err), 0);
 	assert_int_equal(fs.n_files, 0);
 	merged_fs_clear(&fs);
@@ -1088,8 +1111,8 @@ static void test_merge_many(void **state)
 	l[1]->whiteouts = calloc(1, sizeof(char *));
 	l[1]->whiteouts[0] = strdup("d1");
 	l[1]->n_whiteouts = 1;
-	struct merged_fs fs = { 0 };
-	customs_error err = { 0 };
+	struct merged_fs fs = {0};
+	customs_error err = {0};
 	assert_int_equal(layer_merge(&fs, l, 2, &err), 0);
 	/* d0: all N/2 survive; d1: only the ones layer 1 re-adds (N/20). */
 	assert_int_equal(fs.n_files, N / 2 + N / 20);
@@ -1100,23 +1123,23 @@ static void test_merge_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_codecs),
-		cmocka_unit_test(test_trailing_padding),
-		cmocka_unit_test(test_digest_mismatch),
-		cmocka_unit_test(test_truncated_and_corrupt),
-		cmocka_unit_test(test_empty_layers),
-		cmocka_unit_test(test_gzip_bomb),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_pax_names),
-		cmocka_unit_test(test_streaming_sees_all_bytes),
-		cmocka_unit_test(test_huge_declared_size),
-		cmocka_unit_test(test_whiteouts),
-		cmocka_unit_test(test_path_normalise),
-		cmocka_unit_test(test_read_dir),
-		cmocka_unit_test(test_merge_whiteout_image),
-		cmocka_unit_test(test_merge_whiteout_dir),
-		cmocka_unit_test(test_merge_pkg_layer),
-		cmocka_unit_test(test_merge_many),
+	    cmocka_unit_test(test_codecs),
+	    cmocka_unit_test(test_trailing_padding),
+	    cmocka_unit_test(test_digest_mismatch),
+	    cmocka_unit_test(test_truncated_and_corrupt),
+	    cmocka_unit_test(test_empty_layers),
+	    cmocka_unit_test(test_gzip_bomb),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_pax_names),
+	    cmocka_unit_test(test_streaming_sees_all_bytes),
+	    cmocka_unit_test(test_huge_declared_size),
+	    cmocka_unit_test(test_whiteouts),
+	    cmocka_unit_test(test_path_normalise),
+	    cmocka_unit_test(test_read_dir),
+	    cmocka_unit_test(test_merge_whiteout_image),
+	    cmocka_unit_test(test_merge_whiteout_dir),
+	    cmocka_unit_test(test_merge_pkg_layer),
+	    cmocka_unit_test(test_merge_many),
 	};
 	/* LAYER_TEST_FILTER=test_names runs one test (a glob). */
 	if (getenv("LAYER_TEST_FILTER"))

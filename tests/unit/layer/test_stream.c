@@ -6,11 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 /* cmocka needs the four above first. */
-#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+
+#include <cmocka.h>
 
 #include "analyze/analyzer.h"
 #include "layer/layer.h"

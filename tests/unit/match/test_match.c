@@ -588,12 +588,14 @@ static void test_match_speed(void **state)
  * ALSA-2023:4520, and the EVR with an epoch must compare as rpm does. */
 static void test_almalinux(void **state)
 {
-	struct fixture *f = open_db(state,
-	                            "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux8",
-	                            "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux9",
-	                            NULL);
+	struct fixture *f = open_db(
+	    state,
+	    "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux8",
+	    "tests/data/vunnel-fixtures/alma/test-fixtures/osv-database/advisories/almalinux9",
+	    NULL);
 	new_image(f, "almalinux", "8.8", NULL);
-	add(f, "rpm", "python3-requests", NULL, "2.20.0-2.1.el8_1", "python-requests", "2.20.0-2.1.el8_1");
+	add(f, "rpm", "python3-requests", NULL, "2.20.0-2.1.el8_1", "python-requests",
+	    "2.20.0-2.1.el8_1");
 	add(f, "rpm", "mariadb-server", "3", "10.3.35-1.module_el8.6.0+3047+e7b0f8b8", "mariadb",
 	    "3:10.3.35-1.module_el8.6.0+3047+e7b0f8b8");
 	add(f, "rpm", "mariadb", "3", "10.3.39-1.module_el8.8.0+3609+204d4ab0", "mariadb",

@@ -4,9 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
 
 #include "util/buf.h"
 #include "util/error.h"
@@ -55,14 +56,16 @@ static void test_parse_u64_boundaries(void **state)
 	int64_t s = 0;
 	assert_int_equal(parse_i64(&s, "-9223372036854775808", 20, INT64_MIN, INT64_MAX), 0);
 	assert_true(s == INT64_MIN);
-	assert_int_equal(parse_i64(&s, "-9223372036854775809", 20, INT64_MIN, INT64_MAX), CUSTOMS_EINVAL);
+	assert_int_equal(parse_i64(&s, "-9223372036854775809", 20, INT64_MIN, INT64_MAX),
+	                 CUSTOMS_EINVAL);
 }
 
 static void test_sha256(void **state)
 {
 	char d[SHA256_DIGEST_STRING_LEN + 1];
 	sha256_digest_of(d, "abc", 3);
-	assert_string_equal(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(
+	    d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	struct sha256 *h = sha256_new();
 	sha256_update(h, "a", 1);
 	sha256_update(h, "bc", 2);
@@ -71,7 +74,8 @@ static void test_sha256(void **state)
 	sha256_free(h);
 	assert_true(digest_equal(d, d2));
 	assert_true(digest_is_valid_sha256(d));
-	assert_false(digest_is_valid_sha256("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	assert_false(digest_is_valid_sha256(
+	    "sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 	assert_false(digest_is_valid_sha256("sha512:ba78"));
 	assert_false(digest_is_valid_sha256("sha256:../../etc/passwd"));
 }
@@ -100,7 +104,7 @@ static void test_warn_and_err(void **state)
 	assert_int_equal(w.dropped, 5);
 	assert_string_equal(w.items[3], "w3");
 	warn_list_free(&w);
-	customs_error e = { 0 };
+	customs_error e = {0};
 	assert_int_equal(err_set(&e, CUSTOMS_EIO, "read %s", "x"), CUSTOMS_EIO);
 	err_prefix(&e, "layer %d", 2);
 	assert_string_equal(e.message, "layer 2: read x");
@@ -110,9 +114,9 @@ static void test_warn_and_err(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_cap),     cmocka_unit_test(test_parse_u64_boundaries),
-		cmocka_unit_test(test_sha256),      cmocka_unit_test(test_pool),
-		cmocka_unit_test(test_warn_and_err),
+	    cmocka_unit_test(test_buf_cap),      cmocka_unit_test(test_parse_u64_boundaries),
+	    cmocka_unit_test(test_sha256),       cmocka_unit_test(test_pool),
+	    cmocka_unit_test(test_warn_and_err),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
 #include <jansson.h>
+
+#include <cmocka.h>
 
 #include "customs/customs.h"
 #include "util/limits.h"

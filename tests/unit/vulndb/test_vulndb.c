@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <cmocka.h>
 #include <jansson.h>
+
+#include <cmocka.h>
 
 #include <archive.h>
 #include <archive_entry.h>
