@@ -158,6 +158,11 @@ static int parse_rule(struct parse *p, yaml_node_t *n, struct secret_rule *r)
 				return err_set(p->err, CUSTOMS_EINVAL,
 				               "secret config: at most 11 keywords");
 			}
+			/* A repeated keywords key replaces the earlier list. */
+			for (size_t i = 0; r->keywords[i]; i++) {
+				free((char *)r->keywords[i]);
+				r->keywords[i] = NULL;
+			}
 			for (size_t i = 0; i < nk; i++)
 				r->keywords[i] = kw[i];
 			free(kw);

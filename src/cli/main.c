@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -58,6 +59,11 @@ void cli_print_command_help(FILE *f, const struct cli_command *c)
 
 int main(int argc, char **argv)
 {
+	/* With TZ unset, glibc re-reads /etc/localtime on every mktime (libarchive
+	 * calls it for each zip entry of each jar); naming the same file once
+	 * keeps local time and lets glibc cache it. */
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 1);
 	if (argc < 2) {
 		print_help(stderr);
 		return EXIT_USAGE;

@@ -204,10 +204,9 @@
 /* A dpkg .list file: the largest real ones (kernel modules, texlive) are a
  * few MB. */
 #define LIMIT_DPKG_LIST_BYTES (64u << 20)
-/* cargo-auditable: ELF files captured whole to find the .dep-v0 section (the
- * section table is at the end of the file, so a stream cannot keep just the
- * section); bigger binaries are skipped. */
-#define LIMIT_ELF_CAPTURE_BYTES (256u << 20)
+/* cargo-auditable: the ELF section table kept while a binary streams past
+ * (65535 sections of 64 bytes fit). */
+#define LIMIT_ELF_SECTION_TABLE_BYTES (4u << 20)
 /* The inflated .dep-v0 JSON: real ones are a few hundred KB for 1000 crates;
  * anything past this is a bomb and is cut off. */
 #define LIMIT_RUST_AUDIT_JSON_BYTES (8u << 20)

@@ -249,6 +249,8 @@ static void test_bad_config(void **state)
 	    "max-file-size: -1\n",
 	    "rules: [ {id: x\n", /* broken YAML */
 	    "- a\n- b\n",        /* not a mapping */
+	    /* keywords given twice (the first list is freed), then a bad regex */
+	    "rules: [ {id: x, keywords: [ab], keywords: [cd], regex: 'a('} ]\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct secret_config *c = (struct secret_config *)0x1;
