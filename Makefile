@@ -41,8 +41,13 @@ fuzz: test-deps
 	ninja -C build-fuzz
 	scripts/run-fuzzers build-fuzz $${FUZZ_SECONDS:-10}
 
+# Every benchmark, one after the other; each prints its own ratios.
 bench: test-deps build
 	bench/scan-local $(BUILD)
+	bench/scan-lang $(BUILD)
+	bench/scan-secrets $(BUILD)
+	bench/pull-scan $(BUILD)
+	$(BUILD)/tests/unit/match/match-bench .
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
