@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # Test feed server on 127.0.0.1 for `db update` tests. Usage:
-#   feed_server.py DIR normal|drop PORTFILE
+#   feed_server.py DIR normal|drop|flaky PORTFILE
 # Writes the port it listens on into PORTFILE (atomically). "normal" serves DIR with
 # Last-Modified and ETag, answering conditional requests with 304; "drop"
-# announces the full length, sends half of the file and closes the connection.
+# announces the full length, sends half of the file and closes the connection;
+# "flaky" answers the first request for kev.json with 503, then as "normal".
 import hashlib
 import http.server
 import os
 import sys
 
 root, mode, portfile = sys.argv[1], sys.argv[2], sys.argv[3]
+seen = {}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -24,9 +26,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if not os.path.isfile(path):
             self.send_error(404)
             return
+        if mode == "flaky" and self.path.endswith("/kev.json") and not seen.get(self.path):
+            seen[self.path] = True
+            self.send_error(503)
+            return
         data = open(path, "rb").read()
         etag = '"%s"' % hashlib.sha256(data).hexdigest()[:16]
-        if mode == "normal" and self.headers.get("If-None-Match") == etag:
+        if mode in ("normal", "flaky") and self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()

@@ -838,6 +838,25 @@ static void test_update_http(void **state)
 	assert_int_equal(customs_vulndb_source_count(db), 3);
 	customs_vulndb_close(db);
 
+	/* A server that answers 503 once: no retries, a network error naming
+	 * the status; one retry (after a pause), the update goes through. */
+	assert_true(asprintf(&p, "%s/kev.json", www) > 0);
+	copy_file("tests/unit/vulndb/feeds/kev.json", p);
+	free(p);
+	server_start(&s, www, "flaky");
+	write_config(cfg, s.port);
+	assert_int_equal(customs_vulndb_update(f->db, &o, &st, &err), CUSTOMS_ENETWORK);
+	assert_non_null(strstr(err.message, "503"));
+	o.retries = 1;
+	server_stop(&s);
+	server_start(&s, www, "flaky");
+	write_config(cfg, s.port);
+	rc = customs_vulndb_update(f->db, &o, &st, &err);
+	if (rc)
+		fail_msg("%s", err.message);
+	o.retries = 0;
+	server_stop(&s);
+
 	/* Nothing listening: a network error, DB unchanged. */
 	write_config(cfg, s.port);
 	assert_int_equal(customs_vulndb_update(f->db, &o, &st, &err), CUSTOMS_ENETWORK);
