@@ -173,6 +173,17 @@ int vulndb_writer_finish(struct vulndb_writer *w, customs_error *err)
 		}
 	}
 	sqlite3_finalize(st);
+	/* A source's records are what the DB holds from it after this import,
+	 * not what the last file brought (imports add up, records replace). */
+	if (rc == CUSTOMS_OK &&
+	    sqlite3_exec(w->db,
+	                 "UPDATE sources SET records = CASE name"
+	                 " WHEN '" SRC_KEV "' THEN (SELECT count(*) FROM kev)"
+	                 " WHEN '" SRC_EPSS "' THEN (SELECT count(*) FROM epss)"
+	                 " ELSE (SELECT count(*) FROM advisories WHERE advisories.source = name)"
+	                 " END",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		rc = sql_err(err, w->db, "sources");
 	return rc;
 }
 
