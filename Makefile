@@ -46,6 +46,7 @@ bench: test-deps build
 	bench/scan-local $(BUILD)
 	bench/scan-lang $(BUILD)
 	bench/scan-secrets $(BUILD)
+	bench/scan-malware $(BUILD)
 	bench/pull-scan $(BUILD)
 	$(BUILD)/tests/unit/match/match-bench .
 

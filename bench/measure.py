@@ -1,7 +1,8 @@
 """Runs commands side by side, several rounds interleaved, and prints each
 one's median wall time and peak RSS and its ratio to a baseline.
 
-usage: measure.py ROUNDS BASELINE_LABEL -- LABEL1 'shell cmd' LABEL2 'shell cmd' ...
+usage: measure.py ROUNDS BASELINE_LABEL[,LABEL...] -- LABEL1 'shell cmd' LABEL2 'shell cmd' ...
+(several baselines: one ratio column each)
 """
 import os
 import statistics
@@ -34,11 +35,14 @@ def main():
             w, r = run(cmd)
             times[label].append(w)
             rss[label] = max(rss[label], r)
-    b = statistics.median(times[base])
-    print("%-28s %10s %12s %10s" % ("command", "wall (s)", "peak RSS MiB", "vs " + base))
+    bases = base.split(",")
+    b = [statistics.median(times[x]) for x in bases]
+    print("%-28s %10s %12s" % ("command", "wall (s)", "peak RSS MiB") +
+          "".join(" %14s" % ("vs " + x)[:14] for x in bases))
     for label, _ in cmds:
         m = statistics.median(times[label])
-        print("%-28s %10.3f %12.1f %9.2fx" % (label, m, rss[label], m / b))
+        print("%-28s %10.3f %12.1f" % (label, m, rss[label]) +
+              "".join(" %13.2fx" % (m / x) for x in b))
 
 
 main()

@@ -98,8 +98,9 @@ typedef struct customs_scan_options {
 	const char *key_file;
 	/* registries: Docker config file with credentials; NULL: $DOCKER_CONFIG or ~/.docker */
 	const char *auth_file;
-	/* Extra scanners, CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG; 0 (the
-	 * default): packages only. Results: include/customs/findings_extra.h. */
+	/* Extra scanners, CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG |
+	 * CUSTOMS_SCAN_MALWARE (version 3); 0 (the default): packages only. Results:
+	 * include/customs/findings_extra.h. */
 	unsigned int scanners;
 	/* Called once per layer, from the thread reading it, before the layer's
 	 * first progress call: which of n_layers it is, its blob digest (NULL
@@ -109,16 +110,29 @@ typedef struct customs_scan_options {
 	/* CUSTOMS_SCAN_SECRETS: YAML file with extra rules, allow rules and the
 	 * file size limit (see docs/scan-json.md), or NULL: built-in rules only. */
 	const char *secret_config;
+	/* CUSTOMS_SCAN_MALWARE (version 3). The ClamAV database folder (NULL:
+	 * /var/lib/clamav, kept by freshclam); the user's own signature files
+	 * (.hdb, .hsb, .ndb, .ldb, ... for ClamAV; .yar, .yara for YARA); and
+	 * ClamAV's limits in bytes and levels (0: 100 MiB per file, 400 MiB
+	 * scanned per file with its archives, 17 nested archives). Files over
+	 * malware_max_file_size are not scanned and counted in one warning. */
+	const char *malware_db_dir;
+	const char *const *malware_rules;
+	size_t n_malware_rules;
+	uint64_t malware_max_file_size;
+	uint64_t malware_max_scan_size;
+	unsigned int malware_max_recursion;
 } customs_scan_options;
 
 #define CUSTOMS_SCAN_SECRETS 0x1u /* leaked credentials in files and the image config */
 #define CUSTOMS_SCAN_CONFIG  0x2u /* misconfiguration checks (CIS Docker section 4) */
+#define CUSTOMS_SCAN_MALWARE 0x4u /* ClamAV and YARA over every file of every layer */
 
-#define CUSTOMS_SCAN_OPTIONS_VERSION 2
+#define CUSTOMS_SCAN_OPTIONS_VERSION 3
 #define CUSTOMS_SCAN_OPTIONS_INIT                                                                  \
 	{                                                                                          \
 		CUSTOMS_SCAN_OPTIONS_VERSION, NULL, 0, 1, NULL, NULL, NULL, 0, NULL, NULL, NULL,   \
-		    NULL, NULL, 0, NULL, NULL                                                      \
+		    NULL, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0                              \
 	}
 
 typedef struct customs_inventory customs_inventory;

@@ -1,4 +1,4 @@
-/* Secrets and misconfigurations found by customs_inventory_scan when
+/* Secrets, misconfigurations and malware found by customs_inventory_scan when
  * opts->scanners asks for them: read from the inventory with these calls. */
 #ifndef CUSTOMS_FINDINGS_EXTRA_H
 #define CUSTOMS_FINDINGS_EXTRA_H
@@ -38,6 +38,32 @@ typedef struct customs_misconfig {
 	const char *path;  /* the file involved, or NULL */
 	const char *layer; /* diff_id of the layer holding path, or NULL */
 } customs_misconfig;
+
+/* A file matching a malware signature or YARA rule. Strings are owned by
+ * the inventory. */
+typedef struct customs_malware {
+	const char *signature;     /* the signature or rule name */
+	const char *engine;        /* "clamav" or "yara" */
+	customs_severity severity; /* always CRITICAL: any --fail-on counts it */
+	const char *path;          /* the file's path in the image */
+	const char *sha256;        /* of the whole file, 64 lowercase hex digits */
+	const char *layer;         /* diff_id of the layer holding the file */
+	int hidden;                /* a later layer deleted or replaced the file: still shipped */
+	const char *hidden_by;     /* diff_id of that layer, when hidden */
+} customs_malware;
+
+size_t customs_inventory_malware_count(const customs_inventory *inv);
+const customs_malware *customs_inventory_malware(const customs_inventory *inv, size_t i);
+
+/* Loads the malware engine for opts (database folder, rule files, limits)
+ * the way customs_inventory_scan would, so that a caller can learn before a
+ * scan whether malware scanning is possible. The engine stays loaded for
+ * the process and later scans with the same settings reuse it. Returns 0;
+ * CUSTOMS_ENOTFOUND when there are no signatures at all; CUSTOMS_EUSAGE when
+ * a rule file or the database does not load (err says which). *n_signatures
+ * (may be NULL) gets the number loaded. */
+int customs_malware_load(const customs_scan_options *opts, uint64_t *n_signatures,
+                         customs_error *err);
 
 size_t customs_inventory_secret_count(const customs_inventory *inv);
 const customs_secret *customs_inventory_secret(const customs_inventory *inv, size_t i);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyze/analyzer.h"
+#include "analyze/malware.h"
 #include "analyze/owned.h"
 #include "analyze/secrets.h"
 
@@ -44,5 +45,6 @@ void file_result_clear(struct file_result *r)
 	os_info_free(r->os);
 	secret_hits_free(r->secrets, r->n_secrets);
 	owned_files_free(r->owned_files, r->n_owned_files);
+	malware_hits_free(r->malware, r->n_malware);
 	memset(r, 0, sizeof(*r));
 }

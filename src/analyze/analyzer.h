@@ -22,6 +22,7 @@ enum path_rule_kind {
 };
 
 struct secret_hit;
+struct malware_hit;
 
 struct path_rule {
 	enum path_rule_kind kind;
@@ -39,6 +40,9 @@ struct file_result {
 	uint32_t mode;      /* tar header mode, set by on_entry analyzers */
 	char **owned_files; /* paths an OS package DB says it installed (analyze/owned.h) */
 	size_t n_owned_files;
+	struct malware_hit *malware; /* set by the malware analyzer (analyze/malware.h) */
+	size_t n_malware;
+	int malware_skipped; /* over the malware engine's file size limit: not scanned */
 };
 
 void file_result_clear(struct file_result *r);
@@ -48,6 +52,11 @@ void file_result_clear(struct file_result *r);
  * naming it, and the scan goes on. data is not NUL-terminated. */
 typedef int (*analyzer_file_fn)(struct file_result *out, const char *path, const uint8_t *data,
                                 size_t len, struct warn_list *warnings, customs_error *err);
+
+/* The same with the analyzer's ctx (per-scan settings, see struct analyzer). */
+typedef int (*analyzer_file_ctx_fn)(struct file_result *out, const void *ctx, const char *path,
+                                    const uint8_t *data, size_t len, struct warn_list *warnings,
+                                    customs_error *err);
 
 /* Streaming analyzers, for files of any size: open returns per-file state,
  * chunk is called with consecutive pieces, close finishes and frees. */
@@ -74,7 +83,8 @@ struct analyzer {
 	 * to. Keep it cheap: it runs for every entry of every layer. */
 	int (*on_entry)(struct file_result *out, const char *path, uint32_t mode, int64_t size,
 	                int64_t uid, int64_t gid);
-	const void *ctx; /* per-scan settings for open_ctx, or NULL */
+	const void *ctx;                       /* per-scan settings for open_ctx, or NULL */
+	analyzer_file_ctx_fn analyze_file_ctx; /* whole-file mode with ctx, or NULL */
 };
 
 /* True when path matches one of the analyzer's rules. */

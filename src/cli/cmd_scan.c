@@ -1,6 +1,6 @@
 /* `customs scan IMAGE`: the image's known vulnerabilities, from its
- * inventory matched against the vulnerability DB, as a table or JSON, with
- * severity filters and a --fail-on gate for CI. */
+ * inventory matched against the vulnerability DB, and its malware, secrets
+ * and misconfigurations, as a table or JSON, with a --fail-on gate for CI. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,8 @@
 #include "customs/findings_extra.h"
 #include "customs/vulndb.h"
 #include "report/findings.h"
+#include "util/limits.h"
+#include "util/strutil.h"
 
 extern const struct cli_command cli_cmd_scan;
 
@@ -27,7 +29,12 @@ enum {
 	OPT_OFFLINE,
 	OPT_SCANNERS,
 	OPT_SKIP_CHECKS,
-	OPT_SECRET_CONFIG
+	OPT_SECRET_CONFIG,
+	OPT_CLAMAV_DB,
+	OPT_MALWARE_RULES,
+	OPT_MALWARE_MAX_FILE,
+	OPT_MALWARE_MAX_SCAN,
+	OPT_MALWARE_MAX_RECURSION
 };
 
 #define SCANNER_VULN 0x100u /* next to the CUSTOMS_SCAN_* bits, CLI-only */
@@ -37,9 +44,12 @@ struct scan_cli {
 	unsigned severities; /* bit per customs_severity to show; 0: all */
 	int fail_on;         /* -1: no gate */
 	int ignore_unfixed, offline;
-	unsigned scanners;         /* SCANNER_VULN | CUSTOMS_SCAN_* */
-	const char *skip_checks;   /* comma-separated check ids, or NULL */
-	const char *secret_config; /* --secret-config FILE */
+	unsigned scanners;          /* SCANNER_VULN | CUSTOMS_SCAN_* */
+	const char *skip_checks;    /* comma-separated check ids, or NULL */
+	const char *secret_config;  /* --secret-config FILE */
+	int scanners_given;         /* --scanners named them: a missing one is an error */
+	const char **malware_rules; /* --malware-rules FILE..., argv strings */
+	size_t n_malware_rules;
 };
 
 /* "vuln,secret,config" -> bit set. */
@@ -50,7 +60,8 @@ static int parse_scanners(unsigned *out, const char *list)
 		unsigned bit;
 	} names[] = {{"vuln", SCANNER_VULN},
 	             {"secret", CUSTOMS_SCAN_SECRETS},
-	             {"config", CUSTOMS_SCAN_CONFIG}};
+	             {"config", CUSTOMS_SCAN_CONFIG},
+	             {"malware", CUSTOMS_SCAN_MALWARE}};
 	unsigned bits = 0;
 	for (const char *p = list; *p;) {
 		const char *comma = strchr(p, ',');
@@ -147,12 +158,60 @@ static int open_db(customs_vulndb **db, const struct scan_cli *sc, bool quiet)
 	return rc;
 }
 
+/* A byte count or level for a malware limit: a whole decimal number > 0. */
+static int parse_limit(uint64_t *out, const char *opt, const char *arg, uint64_t max)
+{
+	if (parse_u64_str(out, arg, max) || *out == 0)
+		return cli_fail(EXIT_USAGE, "%s takes a number from 1 to %llu", opt,
+		                (unsigned long long)max);
+	return 0;
+}
+
+static int add_rule_file(struct scan_cli *sc, const char *path)
+{
+	const char **v = realloc(sc->malware_rules, (sc->n_malware_rules + 1) * sizeof(*v));
+	if (!v)
+		return cli_fail(EXIT_RUNTIME, "out of memory");
+	v[sc->n_malware_rules++] = path;
+	sc->malware_rules = v;
+	return 0;
+}
+
+/* Loads the malware engine before the scan (the scan then reuses it). With
+ * the default scanners, no signatures at all only drops malware scanning,
+ * said once; asked for by name, it is a usage error. */
+static int prepare_malware(struct scan_cli *sc, struct image_cli *ic)
+{
+	customs_error err = {0};
+	if (!(sc->scanners & CUSTOMS_SCAN_MALWARE))
+		return EXIT_OK;
+	if (!ic->scan.malware_db_dir)
+		ic->scan.malware_db_dir = getenv("CUSTOMS_CLAMAV_DB");
+	ic->scan.malware_rules = sc->malware_rules;
+	ic->scan.n_malware_rules = sc->n_malware_rules;
+	int r = customs_malware_load(&ic->scan, NULL, &err);
+	if (r == CUSTOMS_ENOTFOUND && !sc->scanners_given) {
+		if (!ic->quiet)
+			fprintf(stderr,
+			        "customs: malware scanning skipped: %s (run freshclam, or give "
+			        "--malware-rules FILE)\n",
+			        err.message);
+		sc->scanners &= ~CUSTOMS_SCAN_MALWARE;
+		return EXIT_OK;
+	}
+	if (r) {
+		cli_print_error(&err);
+		return r == CUSTOMS_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
 	struct image_cli ic;
 	struct scan_cli sc = {.format = "table", .fail_on = -1};
 	enum findings_format fmt;
-	struct option longopts[40];
+	struct option longopts[48];
 	size_t k = 0;
 	int rc = EXIT_OK;
 	customs_inventory *inv = NULL;
@@ -161,7 +220,8 @@ static int run(int argc, char **argv)
 	customs_error err = {0};
 
 	image_cli_init(&ic);
-	sc.scanners = SCANNER_VULN | CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG;
+	sc.scanners =
+	    SCANNER_VULN | CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG | CUSTOMS_SCAN_MALWARE;
 	longopts[k++] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
 	longopts[k++] = (struct option){"output", required_argument, NULL, OPT_OUTPUT};
 	longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
@@ -174,6 +234,15 @@ static int run(int argc, char **argv)
 	longopts[k++] = (struct option){"skip-checks", required_argument, NULL, OPT_SKIP_CHECKS};
 	longopts[k++] =
 	    (struct option){"secret-config", required_argument, NULL, OPT_SECRET_CONFIG};
+	longopts[k++] = (struct option){"clamav-db", required_argument, NULL, OPT_CLAMAV_DB};
+	longopts[k++] =
+	    (struct option){"malware-rules", required_argument, NULL, OPT_MALWARE_RULES};
+	longopts[k++] =
+	    (struct option){"malware-max-file-size", required_argument, NULL, OPT_MALWARE_MAX_FILE};
+	longopts[k++] =
+	    (struct option){"malware-max-scan-size", required_argument, NULL, OPT_MALWARE_MAX_SCAN};
+	longopts[k++] = (struct option){"malware-max-recursion", required_argument, NULL,
+	                                OPT_MALWARE_MAX_RECURSION};
 	for (const struct option *o = image_cli_options; o->name; o++)
 		longopts[k++] = *o;
 	longopts[k] = (struct option){NULL, 0, NULL, 0};
@@ -189,6 +258,7 @@ static int run(int argc, char **argv)
 		if (h)
 			continue;
 		customs_severity s;
+		uint64_t num;
 		switch (opt) {
 		case 'f':
 		case OPT_FORMAT:
@@ -226,10 +296,12 @@ static int run(int argc, char **argv)
 			break;
 		case OPT_SCANNERS:
 			if (parse_scanners(&sc.scanners, optarg)) {
-				rc = cli_fail(EXIT_USAGE,
-				              "--scanners takes a list of vuln, secret, config");
+				rc = cli_fail(
+				    EXIT_USAGE,
+				    "--scanners takes a list of vuln, secret, config, malware");
 				goto out;
 			}
+			sc.scanners_given = 1;
 			break;
 		case OPT_SKIP_CHECKS:
 			if (check_skip_list(optarg)) {
@@ -241,6 +313,32 @@ static int run(int argc, char **argv)
 			break;
 		case OPT_SECRET_CONFIG:
 			sc.secret_config = optarg;
+			break;
+		case OPT_CLAMAV_DB:
+			ic.scan.malware_db_dir = optarg;
+			break;
+		case OPT_MALWARE_RULES:
+			if ((rc = add_rule_file(&sc, optarg)))
+				goto out;
+			break;
+		case OPT_MALWARE_MAX_FILE:
+		case OPT_MALWARE_MAX_SCAN:
+			if ((rc = parse_limit(&num,
+			                      opt == OPT_MALWARE_MAX_FILE
+			                          ? "--malware-max-file-size"
+			                          : "--malware-max-scan-size",
+			                      optarg, LIMIT_MALWARE_FILE_BYTES_MAX)))
+				goto out;
+			if (opt == OPT_MALWARE_MAX_FILE)
+				ic.scan.malware_max_file_size = num;
+			else
+				ic.scan.malware_max_scan_size = num;
+			break;
+		case OPT_MALWARE_MAX_RECURSION:
+			if ((rc = parse_limit(&num, "--malware-max-recursion", optarg,
+			                      LIMIT_MALWARE_RECURSION_MAX)))
+				goto out;
+			ic.scan.malware_max_recursion = (unsigned)num;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -263,9 +361,12 @@ static int run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if ((rc = prepare_malware(&sc, &ic)))
+		goto out;
 	if ((sc.scanners & SCANNER_VULN) && (rc = open_db(&db, &sc, ic.quiet)))
 		goto out;
-	ic.scan.scanners = sc.scanners & (CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG);
+	ic.scan.scanners =
+	    sc.scanners & (CUSTOMS_SCAN_SECRETS | CUSTOMS_SCAN_CONFIG | CUSTOMS_SCAN_MALWARE);
 	ic.scan.secret_config = sc.secret_config;
 	struct progress *bars = progress_start(&ic.scan, ic.quiet);
 	int r = customs_inventory_scan(&inv, argv[optind], &ic.scan, &err);
@@ -323,12 +424,14 @@ out:
 	customs_vulndb_close(db);
 	customs_inventory_free(inv);
 	image_cli_free(&ic);
+	free(sc.malware_rules);
 	return rc;
 }
 
 const struct cli_command cli_cmd_scan = {
     .name = "scan",
-    .summary = "report an image's known vulnerabilities, leaked secrets and misconfigurations",
+    .summary = "report an image's known vulnerabilities, malware, leaked secrets and "
+               "misconfigurations",
     .usage = "Usage: customs scan [OPTIONS] IMAGE\n\n"
              "Options:\n"
              "  -f, --format FORMAT           table or json (default: table)\n"
@@ -339,11 +442,22 @@ const struct cli_command cli_cmd_scan = {
              "  --db PATH                     vulnerability DB (default: $CUSTOMS_DB, then\n"
              "                                $XDG_CACHE_HOME/customs/db.sqlite)\n"
              "  --offline                     never touch the network: no DB download\n"
-             "  --scanners LIST               vuln, secret, config (default: all)\n"
+             "  --scanners LIST               vuln, secret, config, malware (default: all;\n"
+             "                                malware only when signatures exist)\n"
              "  --skip-checks IDS             misconfiguration checks to leave out, e.g.\n"
              "                                CUS-CFG-002,CUS-CFG-008\n"
              "  --secret-config FILE          YAML: extra secret rules, allow rules (paths,\n"
-             "                                rule ids, regexes), max-file-size\n" IMAGE_CLI_HELP
+             "                                rule ids, regexes), max-file-size\n"
+             "  --clamav-db DIR               ClamAV database folder (default:\n"
+             "                                $CUSTOMS_CLAMAV_DB, then /var/lib/clamav)\n"
+             "  --malware-rules FILE          own signatures (.hdb .hsb .ndb .ldb ...) or\n"
+             "                                YARA rules (.yar .yara); repeatable\n"
+             "  --malware-max-file-size BYTES larger files are not scanned (default 100 MiB)\n"
+             "  --malware-max-scan-size BYTES data scanned per file, archives included\n"
+             "                                (default 400 MiB)\n"
+             "  --malware-max-recursion N     nested archives opened (default 17)\n" IMAGE_CLI_HELP
+             "\nMalware findings are CRITICAL: any --fail-on fails on them. --scanners\n"
+             "malware with no signatures at all is a usage error (exit 2).\n"
              "\nExit codes: 0 ok, 1 a finding at or above --fail-on, 2 usage error, 3 image\n"
              "unreadable or failed an integrity check, 4 other runtime error.\n",
     .run = run,

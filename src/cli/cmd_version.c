@@ -1,6 +1,7 @@
 /* `customs version`: the tool's version and the versions of the libraries it
  * was built with and runs with. */
 #include <archive.h>
+#include <clamav.h>
 #include <curl/curl.h>
 #include <isa-l.h>
 #include <jansson.h>
@@ -8,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <yaml.h>
+#include <yara.h>
 #include <zstd.h>
 
 #include "cli/cli.h"
@@ -23,6 +25,8 @@ static int run(int argc, char **argv)
 	printf("libyaml %s\n", yaml_get_version_string());
 	printf("sqlite %s\n", sqlite3_libversion());
 	printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+	printf("libclamav %s\n", cl_retver());
+	printf("libyara %s\n", YR_VERSION);
 	return EXIT_OK;
 }
 

@@ -176,7 +176,7 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 		const struct analyzer *a = d->analyzers[i];
 		d->modes[i] = MODE_SKIPPED;
 		d->states[i] = NULL;
-		if (a->analyze_file && (uint64_t)size <= whole_cap(a)) {
+		if ((a->analyze_file || a->analyze_file_ctx) && (uint64_t)size <= whole_cap(a)) {
 			d->modes[i] = MODE_WHOLE;
 			*whole = true;
 			need = 1;
@@ -224,7 +224,10 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 		if (d->modes[i] == MODE_WHOLE) {
 			static const uint8_t empty[1];
 			const uint8_t *data = size ? d->capture : empty;
-			arc = a->analyze_file(&fr, path, data, (size_t)size, d->warnings, &e);
+			arc = a->analyze_file_ctx
+			          ? a->analyze_file_ctx(&fr, a->ctx, path, data, (size_t)size,
+			                                d->warnings, &e)
+			          : a->analyze_file(&fr, path, data, (size_t)size, d->warnings, &e);
 		} else if (d->modes[i] == MODE_STREAM) {
 			arc = a->stream->close(d->states[i], &fr, d->warnings, &e);
 			d->states[i] = NULL;

@@ -1,5 +1,5 @@
-/* The secrets and misconfiguration sections of `customs scan`: JSON arrays
- * and table sections after the vulnerabilities, honouring --skip-checks. */
+/* The malware, secrets and misconfiguration sections of `customs scan`: JSON
+ * arrays and table sections after the vulnerabilities, honouring --skip-checks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +35,8 @@ size_t findings_extra_count_at_or_above(const struct findings_view *v, customs_s
 		const customs_misconfig *m = customs_inventory_misconfig(v->inv, i);
 		n += findings_extra_shows_misconfig(v, m) && m->severity >= s;
 	}
+	for (size_t i = 0; i < customs_inventory_malware_count(v->inv); i++)
+		n += customs_inventory_malware(v->inv, i)->severity >= s;
 	return n;
 }
 
@@ -56,6 +58,22 @@ static json_t *secret_json(const customs_secret *s)
 	return o;
 }
 
+static json_t *malware_json(const customs_malware *m)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "signature", report_json_string(m->signature));
+	json_object_set_new(o, "engine", report_json_string(m->engine));
+	json_object_set_new(o, "severity", json_string(customs_severity_name(m->severity)));
+	json_object_set_new(o, "path", report_json_string(m->path));
+	json_object_set_new(o, "sha256", report_json_string(m->sha256));
+	json_object_set_new(o, "layer", report_json_string(m->layer));
+	json_object_set_new(o, "hidden", json_boolean(m->hidden));
+	json_object_set_new(o, "hidden_by", report_json_string(m->hidden_by));
+	return o;
+}
+
 static json_t *misconfig_json(const customs_misconfig *m)
 {
 	json_t *o = json_object();
@@ -73,9 +91,14 @@ static json_t *misconfig_json(const customs_misconfig *m)
 
 int findings_extra_json(json_t *root, const struct findings_view *v)
 {
-	json_t *sec = json_array(), *mis = json_array();
-	if (!sec || !mis)
+	json_t *sec = json_array(), *mis = json_array(), *mal = json_array();
+	if (!sec || !mis || !mal)
 		goto nomem;
+	for (size_t i = 0; i < customs_inventory_malware_count(v->inv); i++) {
+		json_t *j = malware_json(customs_inventory_malware(v->inv, i));
+		if (!j || json_array_append_new(mal, j))
+			goto nomem;
+	}
 	for (size_t i = 0; i < customs_inventory_secret_count(v->inv); i++) {
 		json_t *j = secret_json(customs_inventory_secret(v->inv, i));
 		if (!j || json_array_append_new(sec, j))
@@ -93,17 +116,46 @@ int findings_extra_json(json_t *root, const struct findings_view *v)
 		json_object_set(root, "secrets", sec);
 	if (v->scanners & CUSTOMS_SCAN_CONFIG)
 		json_object_set(root, "misconfigurations", mis);
+	if (v->scanners & CUSTOMS_SCAN_MALWARE)
+		json_object_set(root, "malware", mal);
 	json_decref(sec);
 	json_decref(mis);
+	json_decref(mal);
 	return 0;
 nomem:
 	json_decref(sec);
 	json_decref(mis);
+	json_decref(mal);
 	return CUSTOMS_ENOMEM;
+}
+
+static void malware_table(FILE *f, const struct findings_view *v)
+{
+	size_t n = customs_inventory_malware_count(v->inv);
+	fprintf(f, "\nMalware: %zu\n", n);
+	if (n)
+		fprintf(f, "%-34s %-7s %s\n", "SIGNATURE", "ENGINE", "PATH  SHA256  LAYER");
+	for (size_t i = 0; i < n; i++) {
+		const customs_malware *m = customs_inventory_malware(v->inv, i);
+		findings_put_clean(f, m->signature, 34);
+		fputc(' ', f);
+		findings_put_clean(f, m->engine, 7);
+		fputc(' ', f);
+		findings_put_clean(f, m->path, 0);
+		fputs("  ", f);
+		findings_put_clean(f, m->sha256, 0);
+		fputs("  ", f);
+		findings_put_clean(f, m->layer, 0);
+		if (m->hidden)
+			fputs(" (hidden: deleted in a later layer)", f);
+		fputc('\n', f);
+	}
 }
 
 void findings_extra_table(FILE *f, const struct findings_view *v)
 {
+	if (v->scanners & CUSTOMS_SCAN_MALWARE)
+		malware_table(f, v);
 	if (v->scanners & CUSTOMS_SCAN_SECRETS) {
 		size_t n = customs_inventory_secret_count(v->inv);
 		fprintf(f, "\nSecrets: %zu\n", n);

@@ -1,5 +1,6 @@
 /* Secrets and misconfigurations in the inventory: storage and accessors, the
- * secrets of the image config and the layers (hidden or not), and the checks. */
+ * secrets of the image config and the layers (hidden or not), the checks, and
+ * which extra analyzers a scan runs (malware's own part: scan/malware.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "analyze/misconfig.h"
 #include "analyze/secrets.h"
 #include "scan/extra.h"
+#include "scan/hidden.h"
+#include "scan/malware.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/strutil.h"
@@ -40,9 +43,10 @@ void inventory_extra_free(struct customs_inventory *inv)
 	inv->secrets = NULL;
 	inv->misconfigs = NULL;
 	inv->n_secrets = inv->n_misconfigs = 0;
+	inventory_malware_free(inv);
 }
 
-static int grow(void **items, size_t *cap, size_t n, size_t elem)
+int inventory_grow(void **items, size_t *cap, size_t n, size_t elem)
 {
 	if (n < *cap)
 		return 0;
@@ -57,8 +61,7 @@ static int grow(void **items, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-/* Copies each string of fields[0..n) in place; on failure frees the copies. */
-static int dup_fields(const char **fields[], size_t n)
+int inventory_dup_fields(const char **fields[], size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
@@ -76,12 +79,13 @@ fail:
 
 int inventory_add_secret(struct customs_inventory *inv, const customs_secret *s)
 {
-	int rc = grow((void **)&inv->secrets, &inv->cap_secrets, inv->n_secrets, sizeof(*s));
+	int rc =
+	    inventory_grow((void **)&inv->secrets, &inv->cap_secrets, inv->n_secrets, sizeof(*s));
 	if (rc)
 		return rc;
 	customs_secret c = *s;
 	const char **f[] = {&c.path, &c.match, &c.layer, &c.hidden_by};
-	if ((rc = dup_fields(f, 4)))
+	if ((rc = inventory_dup_fields(f, 4)))
 		return rc;
 	inv->secrets[inv->n_secrets++] = c;
 	return 0;
@@ -89,13 +93,13 @@ int inventory_add_secret(struct customs_inventory *inv, const customs_secret *s)
 
 int inventory_add_misconfig(struct customs_inventory *inv, const customs_misconfig *m)
 {
-	int rc =
-	    grow((void **)&inv->misconfigs, &inv->cap_misconfigs, inv->n_misconfigs, sizeof(*m));
+	int rc = inventory_grow((void **)&inv->misconfigs, &inv->cap_misconfigs, inv->n_misconfigs,
+	                        sizeof(*m));
 	if (rc)
 		return rc;
 	customs_misconfig c = *m;
 	const char **f[] = {&c.seen, &c.path, &c.layer};
-	if ((rc = dup_fields(f, 3)))
+	if ((rc = inventory_dup_fields(f, 3)))
 		return rc;
 	inv->misconfigs[inv->n_misconfigs++] = c;
 	return 0;
@@ -235,73 +239,36 @@ static int config_secrets(struct customs_inventory *inv, const struct image_conf
 	return rc;
 }
 
-static int is_under(const char *path, const char *dir)
+struct layer_hits {
+	struct customs_inventory *inv;
+	const struct image *img;
+	struct layer_result *const *layers;
+	size_t n;
+};
+
+static int has_secrets(const struct file_result *fr)
 {
-	size_t n = strlen(dir);
-	return n == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
+	return fr->n_secrets != 0;
 }
 
-/* The first layer above k that deletes or replaces path, or n. */
-static size_t hiding_layer(struct layer_result *const *layers, size_t n, size_t k, const char *path)
+static int add_file_hits(void *ctx, const struct hidden_visit *v)
 {
-	for (size_t j = k + 1; j < n; j++) {
-		const struct layer_result *l = layers[j];
-		for (size_t w = 0; w < l->n_whiteouts; w++)
-			if (is_under(path, l->whiteouts[w]))
-				return j;
-		for (size_t o = 0; o < l->n_opaque; o++)
-			if (is_under(path, l->opaque_dirs[o]) && strcmp(path, l->opaque_dirs[o]))
-				return j;
-		for (size_t f = 0; f < l->n_files; f++)
-			if (strcmp(l->files[f].analyzer, analyzer_secrets.name) == 0 &&
-			    strcmp(l->files[f].path, path) == 0)
-				return j;
-	}
-	return n;
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
-	return x < y ? -1 : x > y;
-}
-
-static const char *layer_id(const struct image *img, struct layer_result *const *layers, size_t i)
-{
-	if (layers[i]->diff_id)
-		return layers[i]->diff_id;
-	return i < img->n_layers ? img->layers[i].diff_id : NULL;
+	const struct layer_hits *lh = ctx;
+	customs_secret tmpl = {.source = "file",
+	                       .path = v->fr->path,
+	                       .layer = scan_layer_id(lh->img, lh->layers, v->layer),
+	                       .hidden = v->hidden};
+	if (v->hidden && v->hidden_by < lh->n)
+		tmpl.hidden_by = scan_layer_id(lh->img, lh->layers, v->hidden_by);
+	return add_hits(lh->inv, v->fr->secrets, v->fr->n_secrets, &tmpl);
 }
 
 static int layer_secrets(struct customs_inventory *inv, const struct image *img,
                          struct layer_result *const *layers, size_t n, const struct merged_fs *m)
 {
-	const void **live = calloc(m->n_files ? m->n_files : 1, sizeof(*live));
-	size_t n_live = 0;
-	int rc = 0;
-	if (!live)
-		return CUSTOMS_ENOMEM;
-	for (size_t i = 0; i < m->n_files; i++)
-		if (m->files[i].result->n_secrets)
-			live[n_live++] = m->files[i].result;
-	qsort(live, n_live, sizeof(*live), cmp_ptr);
-	for (size_t k = 0; rc == 0 && k < n; k++) {
-		for (size_t f = 0; rc == 0 && f < layers[k]->n_files; f++) {
-			const struct file_result *fr = &layers[k]->files[f];
-			if (!fr->n_secrets)
-				continue;
-			customs_secret tmpl = {
-			    .source = "file", .path = fr->path, .layer = layer_id(img, layers, k)};
-			if (!bsearch(&fr, live, n_live, sizeof(*live), cmp_ptr)) {
-				size_t j = hiding_layer(layers, n, k, fr->path);
-				tmpl.hidden = 1;
-				tmpl.hidden_by = j < n ? layer_id(img, layers, j) : NULL;
-			}
-			rc = add_hits(inv, fr->secrets, fr->n_secrets, &tmpl);
-		}
-	}
-	free(live);
-	return rc;
+	struct layer_hits lh = {inv, img, layers, n};
+	return scan_hidden_walk(layers, n, m, analyzer_secrets.name, has_secrets, add_file_hits,
+	                        &lh);
 }
 
 /* ---- misconfiguration checks ---- */
@@ -419,7 +386,7 @@ static int mode_fact(struct customs_inventory *inv, const struct image *img,
 	snprintf(seen, sizeof(seen), "/%s has mode %04o", safe ? safe : "?",
 	         (unsigned)(f->result->mode & 07777));
 	free(safe);
-	return fail_check(inv, id, seen, f->result->path, layer_id(img, layers, f->layer));
+	return fail_check(inv, id, seen, f->result->path, scan_layer_id(img, layers, f->layer));
 }
 
 static int fs_checks(struct customs_inventory *inv, const struct image *img,
@@ -436,7 +403,7 @@ static int fs_checks(struct customs_inventory *inv, const struct image *img,
 		if (strcmp(f->result->analyzer, analyzer_misconfig.name) != 0)
 			continue;
 		const char *id = misconfig_fact_check(f->result->path);
-		const char *layer = layer_id(img, layers, f->layer);
+		const char *layer = scan_layer_id(img, layers, f->layer);
 		if (!id)
 			continue;
 		if (strcmp(id, MISCONFIG_PKG_CACHE) == 0) {
@@ -457,7 +424,7 @@ static int fs_checks(struct customs_inventory *inv, const struct image *img,
 		snprintf(seen, sizeof(seen), "%zu cached package file(s), e.g. /%s", caches,
 		         first_cache->result->path);
 		rc = fail_check(inv, MISCONFIG_PKG_CACHE, seen, first_cache->result->path,
-		                layer_id(img, layers, first_cache->layer));
+		                scan_layer_id(img, layers, first_cache->layer));
 	}
 	return rc;
 }
@@ -471,6 +438,8 @@ int scan_extra_collect(struct customs_inventory *inv, const struct image *img,
 		rc = config_secrets(inv, &img->config, x->secret_cfg);
 		rc = rc ? rc : layer_secrets(inv, img, layers, n, m);
 	}
+	if (rc == 0 && (x->scanners & CUSTOMS_SCAN_MALWARE))
+		rc = scan_malware_collect(inv, img, layers, n, m, x->engine);
 	if (rc == 0 && (x->scanners & CUSTOMS_SCAN_CONFIG)) {
 		/* A rootfs folder has no image config to check. */
 		if (!img->rootfs_dir)
@@ -480,12 +449,24 @@ int scan_extra_collect(struct customs_inventory *inv, const struct image *img,
 	return rc;
 }
 
-int scan_extra_init(struct scan_extra *x, unsigned int scanners, const char *secret_config,
-                    customs_error *err)
+int scan_extra_init(struct scan_extra *x, const customs_scan_options *opts, customs_error *err)
 {
 	size_t n = 0;
+	/* Options from before the scanners field have none of it: packages only. */
+	unsigned int scanners = opts->version >= 2 ? opts->scanners : 0;
+	const char *secret_config = opts->version >= 2 ? opts->secret_config : NULL;
 	memset(x, 0, sizeof(*x));
 	x->scanners = scanners;
+	if (scanners & CUSTOMS_SCAN_MALWARE) {
+		struct malware_settings ms;
+		scan_malware_settings(&ms, opts);
+		int rc = malware_engine_get(&x->engine, &ms, err);
+		if (rc)
+			return rc;
+		x->malware = analyzer_malware;
+		x->malware.ctx = x->engine;
+		x->malware.max_file_size = (size_t)malware_engine_max_file_size(x->engine);
+	}
 	if ((scanners & CUSTOMS_SCAN_SECRETS) && secret_config) {
 		int rc = secret_config_load(&x->secret_cfg, secret_config, err);
 		/* A config that does not load is the caller's mistake, not the image's. */
@@ -498,7 +479,7 @@ int scan_extra_init(struct scan_extra *x, unsigned int scanners, const char *sec
 	x->secrets.ctx = x->secret_cfg;
 	while (analyzer_table[n])
 		n++;
-	x->list = calloc(n + 4, sizeof(*x->list));
+	x->list = calloc(n + 5, sizeof(*x->list));
 	if (!x->list)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	memcpy(x->list, analyzer_table, n * sizeof(*x->list));
@@ -508,6 +489,8 @@ int scan_extra_init(struct scan_extra *x, unsigned int scanners, const char *sec
 		x->list[n++] = &analyzer_misconfig;
 		x->list[n++] = &analyzer_fsmode;
 	}
+	if (scanners & CUSTOMS_SCAN_MALWARE)
+		x->list[n++] = &x->malware;
 	return 0;
 }
 
@@ -515,5 +498,6 @@ void scan_extra_clear(struct scan_extra *x)
 {
 	free(x->list);
 	secret_config_free(x->secret_cfg);
+	malware_engine_release(x->engine);
 	memset(x, 0, sizeof(*x));
 }

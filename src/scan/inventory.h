@@ -18,12 +18,23 @@ struct customs_inventory {
 	size_t n_secrets, cap_secrets;
 	customs_misconfig *misconfigs;
 	size_t n_misconfigs, cap_misconfigs;
+	customs_malware *malware; /* strings owned (scan/malware.c) */
+	size_t n_malware, cap_malware;
 };
 
 /* Appends deep copies (scan/extra.c). */
 int inventory_add_secret(struct customs_inventory *inv, const customs_secret *s);
 int inventory_add_misconfig(struct customs_inventory *inv, const customs_misconfig *m);
 void inventory_extra_free(struct customs_inventory *inv);
+int inventory_add_malware(struct customs_inventory *inv, const customs_malware *m);
+void inventory_malware_free(struct customs_inventory *inv);
+
+/* Makes room for item n of an array of elem-byte items (capacity *cap,
+ * capped at LIMIT_PACKAGES): 0, CUSTOMS_ENOMEM or CUSTOMS_ETOOLARGE. */
+int inventory_grow(void **items, size_t *cap, size_t n, size_t elem);
+/* Replaces each string of *fields[0..n) with a copy of itself; on failure
+ * frees the copies made and sets every field to NULL. */
+int inventory_dup_fields(const char **fields[], size_t n);
 
 /* A new empty inventory (packages capped at LIMIT_PACKAGES). */
 int inventory_new(struct customs_inventory **out);

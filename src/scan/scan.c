@@ -276,9 +276,7 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 		goto out;
 	if ((rc = src->ops->resolve(src, &img, err)))
 		goto out;
-	/* Options from before the scanners field have none of it: packages only. */
-	if ((rc = scan_extra_init(&extra, opts->version >= 2 ? opts->scanners : 0,
-	                          opts->version >= 2 ? opts->secret_config : NULL, err)))
+	if ((rc = scan_extra_init(&extra, opts, err)))
 		goto out;
 	if ((rc = read_layers(&layers, &n_layers, src, img, opts, extra.list, &inv->warnings, err)))
 		goto out;
@@ -292,7 +290,7 @@ int customs_inventory_scan(customs_inventory **out, const char *ref,
 	}
 	qsort(inv->pkgs.items, inv->pkgs.n, sizeof(*inv->pkgs.items), cmp_package);
 	if ((rc = scan_extra_collect(inv, img, layers, n_layers, &merged, &extra))) {
-		err_set(err, rc, "collecting secrets and misconfigurations: %s",
+		err_set(err, rc, "collecting secrets, malware and misconfigurations: %s",
 		        customs_strerror(rc));
 		goto out;
 	}

@@ -78,6 +78,20 @@
  * hostile file be captured whole. */
 #define LIMIT_RELEASE_FILE_BYTES (64u << 10)
 
+/* Malware scanning, defaults as clamscan's: a file is scanned whole from
+ * memory when at most 100 MiB (one such buffer per layer being read); ClamAV
+ * reads at most 400 MiB out of one file's archives, 17 levels deep. The caps
+ * bound what a user may configure: ClamAV's counters are 32-bit past 4 GiB. */
+#define LIMIT_MALWARE_FILE_BYTES     (100ull << 20)
+#define LIMIT_MALWARE_SCAN_BYTES     (400ull << 20)
+#define LIMIT_MALWARE_RECURSION      17u
+#define LIMIT_MALWARE_FILE_BYTES_MAX ((4ull << 30) - 1)
+#define LIMIT_MALWARE_RECURSION_MAX  64u
+/* Detections kept per file (YARA can match every rule of a big set), and the
+ * time YARA may spend on one file. */
+#define LIMIT_MALWARE_HITS_PER_FILE 64u
+#define LIMIT_MALWARE_YARA_SECONDS  60
+
 /* Warnings kept per scan; more are counted, not stored. */
 #define LIMIT_WARNINGS 1000
 

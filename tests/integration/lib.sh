@@ -78,6 +78,21 @@ build_alpine_oci() {
 }
 alpine_oci() { with_lock "alpine-$1" build_alpine_oci "$1"; }
 
+# alpine_copy VERSION DIR: a writable copy of that OCI layout, for tests
+# that add layers to it.
+alpine_copy() {
+	cp -r "$(alpine_oci "$1")" "$2"
+	chmod -R u+w "$2"
+}
+
+# add_layer IMAGE TAG-FROM TAG-TO DIR: tags TAG-TO as TAG-FROM plus one layer
+# holding DIR's contents (sparse files stay sparse).
+add_layer() {
+	tar --numeric-owner --sparse -C "$4" -cf "$TMP/add-layer.tar" .
+	umoci raw add-layer --image "$1:$2" --tag "$3" "$TMP/add-layer.tar" >/dev/null
+	rm -f "$TMP/add-layer.tar"
+}
+
 # The same image as oci-archive and docker-archive files (skopeo).
 build_alpine_archives() {
 	local ver=$1 dir

@@ -7,10 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 ver=3.12.12
-base=$(alpine_oci $ver)
 img=$TMP/img
-cp -r "$base" "$img"
-chmod -R u+w "$img"
+alpine_copy $ver "$img"
 
 # Fake values in real formats (AWS's documented example key pair).
 AKID=AKIAIOSFODNN7EXAMPLE
@@ -19,11 +17,6 @@ GHP=ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 NPM=npm_abcdefghijklmnopqrstuvwxyz0123456789
 GLPAT=glpat-abcdefghij0123456789
 ALL_SECRETS="$AKID $ASK $GHP $NPM $GLPAT"
-
-add_layer() { # add_layer TAG-FROM TAG-TO DIR
-	tar --numeric-owner -C "$3" -cf "$TMP/l.tar" .
-	umoci raw add-layer --image "$img:$1" --tag "$2" "$TMP/l.tar" >/dev/null
-}
 
 # Layer 2: a credentials file, a token in a file deleted above, sshd, setuid
 # sudo, a cache, a world-writable folder (and one under /tmp, which is fine).
@@ -37,11 +30,11 @@ printf 'x' >"$TMP/l2/var/cache/apk/APKINDEX.1234.tar.gz"
 chmod 4755 "$TMP/l2/usr/bin/sudo"
 mkdir -p "$TMP/l2/srv/drop" "$TMP/l2/tmp/ok"
 chmod 0777 "$TMP/l2/srv/drop" "$TMP/l2/tmp/ok"
-add_layer $ver l2 "$TMP/l2"
+add_layer "$img" $ver l2 "$TMP/l2"
 # Layer 3 deletes the .npmrc: the image still ships it in layer 2.
 mkdir -p "$TMP/l3/opt"
 : >"$TMP/l3/opt/.wh..npmrc"
-add_layer l2 leaky "$TMP/l3"
+add_layer "$img" l2 leaky "$TMP/l3"
 umoci config --image "$img:leaky" --config.env "GITHUB_TOKEN=$GHP" --config.exposedports 22/tcp \
 	--config.label org.opencontainers.image.base.name=docker.io/library/alpine:3.12 \
 	--history.created_by "RUN /bin/sh -c GITLAB=$GLPAT ./fetch.sh # buildkit" >/dev/null

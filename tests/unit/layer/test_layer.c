@@ -175,13 +175,13 @@ static int lines_analyze(struct file_result *out, const char *path, const uint8_
 
 static const struct path_rule lines_rules[] = {
     {PATH_SUFFIX, ".txt"}, {PATH_EXACT, "var/lib/dpkg/status"}, {PATH_GLOB, "etc/*.conf"}};
-static const struct analyzer lines_analyzer = {"lines",       lines_rules, 3,    1 << 20,
-                                               lines_analyze, NULL,        NULL, NULL};
+static const struct analyzer lines_analyzer = {"lines", lines_rules, 3,    1 << 20, lines_analyze,
+                                               NULL,    NULL,        NULL, NULL};
 
 /* Whole-file with a tiny cap. */
 static const struct path_rule small_rules[] = {{PATH_SUFFIX, ".small"}};
-static const struct analyzer small_analyzer = {"small",       small_rules, 1,    10,
-                                               lines_analyze, NULL,        NULL, NULL};
+static const struct analyzer small_analyzer = {"small", small_rules, 1,    10,  lines_analyze,
+                                               NULL,    NULL,        NULL, NULL};
 
 /* Streaming over every file: package name = sha256 of the bytes, version =
  * byte count, arch = declared size. */
@@ -235,7 +235,8 @@ static void sum_abort(void *state)
 
 static const struct analyzer_stream_ops sum_ops = {sum_open, sum_chunk, sum_close, sum_abort, NULL};
 static const struct path_rule all_rules[] = {{PATH_ALL_FILES, NULL}};
-static const struct analyzer sum_analyzer = {"sum", all_rules, 1, 0, NULL, &sum_ops, NULL, NULL};
+static const struct analyzer sum_analyzer = {"sum",    all_rules, 1,    0,   NULL,
+                                             &sum_ops, NULL,      NULL, NULL};
 
 static const struct analyzer *const all_analyzers[] = {&lines_analyzer, &small_analyzer,
                                                        &sum_analyzer, NULL};
