@@ -36,6 +36,20 @@ int analyzer_wants(const struct analyzer *a, const char *path)
 	return 0;
 }
 
+bool file_result_empty(const struct file_result *r)
+{
+	return !r->pkgs.n && !r->os && !r->n_secrets && !r->mode && !r->n_owned_files &&
+	       !r->n_malware && !r->malware_skipped;
+}
+
+bool analyzer_reads_every_file(const struct analyzer *a)
+{
+	for (size_t i = 0; i < a->n_rules; i++)
+		if (a->rules[i].kind == PATH_ALL_FILES)
+			return true;
+	return false;
+}
+
 void file_result_clear(struct file_result *r)
 {
 	if (!r)

@@ -5,6 +5,7 @@
 #ifndef ANALYZE_ANALYZER_H
 #define ANALYZE_ANALYZER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,8 @@ struct file_result {
 };
 
 void file_result_clear(struct file_result *r);
+/* True when r holds nothing found (no packages, facts or hits). */
+bool file_result_empty(const struct file_result *r);
 
 /* Called with the whole file for files up to max_file_size bytes. Return 0,
  * or a negative code with err set: the file is then skipped with a warning
@@ -89,6 +92,8 @@ struct analyzer {
 
 /* True when path matches one of the analyzer's rules. */
 int analyzer_wants(const struct analyzer *a, const char *path);
+/* True when the analyzer wants every regular file (a PATH_ALL_FILES rule). */
+bool analyzer_reads_every_file(const struct analyzer *a);
 
 /* The built-in analyzers, NULL-terminated (analyzers.c). */
 extern const struct analyzer *const analyzer_table[];

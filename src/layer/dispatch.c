@@ -19,8 +19,10 @@ int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
 	memset(d, 0, sizeof(*d));
 	d->analyzers = analyzers;
 	d->warnings = warnings;
-	while (analyzers && analyzers[d->n_analyzers])
+	while (analyzers && analyzers[d->n_analyzers]) {
+		d->every_file |= analyzer_reads_every_file(analyzers[d->n_analyzers]);
 		d->n_analyzers++;
+	}
 	size_t n = d->n_analyzers ? d->n_analyzers : 1;
 	d->want = calloc(n, sizeof(*d->want));
 	d->states = calloc(n, sizeof(*d->states));
@@ -41,6 +43,34 @@ void dispatch_clear(struct dispatch *d)
 	free(d->modes);
 	layer_result_free(d->res);
 	memset(d, 0, sizeof(*d));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct layer_result *dispatch_take(struct dispatch *d)
+{
+	struct layer_result *r = d->res;
+	if (r->n_path_hashes > 1)
+		qsort(r->path_hashes, r->n_path_hashes, sizeof(*r->path_hashes), cmp_u64);
+	d->res = NULL;
+	return r;
+}
+
+/* Notes that the layer has a file entry at path (see path_hashes). */
+static int note_path(struct dispatch *d, const char *path, customs_error *err)
+{
+	struct layer_result *r = d->res;
+	if (!d->every_file)
+		return 0;
+	if (layer_grow(&r->path_hashes, &d->hashes_cap, r->n_path_hashes, sizeof(*r->path_hashes),
+	               256) < 0)
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	r->path_hashes[r->n_path_hashes++] = layer_path_hash(path, strlen(path));
+	return 0;
 }
 
 /* 0 would make every file "too large"; like package_list, it means the default. */
@@ -238,7 +268,9 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 			warn_analyzer(d, path, a, &e);
 			file_result_clear(&fr);
 		}
-		if (rc == 0)
+		/* An analyzer of every file stores only what it found: the
+		 * path hashes stand for the rest. */
+		if (rc == 0 && !(analyzer_reads_every_file(a) && file_result_empty(&fr)))
 			rc = push_result(d, path, a, &fr, err);
 		else
 			file_result_clear(&fr);
@@ -254,6 +286,8 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 	int rc;
 	if (size < 0)
 		size = 0;
+	if ((rc = note_path(d, path, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < d->n_analyzers; i++)
 		if (analyzer_wants(d->analyzers[i], path))
 			d->want[n_want++] = i;
@@ -318,18 +352,21 @@ int dispatch_entry(struct dispatch *d, const char *path, uint32_t mode, int64_t 
 
 int dispatch_shadow(struct dispatch *d, const char *path, customs_error *err)
 {
+	int rc = note_path(d, path, err);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < d->n_analyzers; i++) {
 		const struct analyzer *a = d->analyzers[i];
 		for (size_t r = 0; r < a->n_rules; r++) {
-			/* "Every file" analyzers (malware, secrets) have nothing to
-			 * shadow; only rules that name paths do. */
+			/* "Every file" analyzers (malware, secrets) are shadowed by
+			 * the path hash noted above; rules that name paths here. */
 			if (a->rules[r].kind == PATH_ALL_FILES)
 				continue;
 			struct analyzer one = *a;
 			one.rules = &a->rules[r];
 			one.n_rules = 1;
 			if (analyzer_wants(&one, path)) {
-				int rc = push_empty(d, path, a, err);
+				rc = push_empty(d, path, a, err);
 				if (rc < 0)
 					return rc;
 				break;

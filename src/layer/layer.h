@@ -6,6 +6,7 @@
 #ifndef LAYER_LAYER_H
 #define LAYER_LAYER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,9 +27,21 @@ struct layer_result {
 	size_t n_opaque;
 	uint64_t compressed_bytes, uncompressed_bytes;
 	size_t n_entries;
+	/* Hashes of the paths of the layer's file entries (regular files,
+	 * links, devices), sorted. Kept when an analyzer reads every file: such
+	 * an analyzer's empty results are not stored (most files yield nothing),
+	 * so this is how a file it found something in is known to be replaced
+	 * by a later layer. NULL otherwise. */
+	uint64_t *path_hashes;
+	size_t n_path_hashes;
 };
 
 void layer_result_free(struct layer_result *r);
+
+/* The hash of path_hashes. */
+uint64_t layer_path_hash(const char *path, size_t len);
+/* True when l has a file entry at path (false when l kept no hashes). */
+bool layer_replaces(const struct layer_result *l, const char *path);
 
 /* Reads one layer blob. expect (may be NULL) gives the blob digest and the
  * diff_id the bytes must have: a mismatch fails with CUSTOMS_EINTEGRITY and a

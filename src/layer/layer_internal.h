@@ -55,6 +55,8 @@ struct dispatch {
 	struct warn_list *warnings;
 	struct layer_result *res;
 	size_t files_cap;
+	bool every_file; /* an analyzer reads every file: keep res->path_hashes */
+	size_t hashes_cap;
 	uint8_t *capture; /* reused whole-file buffer, grows up to the analyzers' caps */
 	size_t capture_cap;
 	size_t *want;         /* scratch: indexes of the analyzers wanting the current file */
@@ -67,6 +69,8 @@ struct dispatch {
 int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
                   struct warn_list *warnings, customs_error *err);
 void dispatch_clear(struct dispatch *d);
+/* Hands d->res over to the caller (d->res becomes NULL), finished. */
+struct layer_result *dispatch_take(struct dispatch *d);
 /* True when some analyzer wants the regular file at path. */
 int dispatch_wanted(struct dispatch *d, const char *path);
 /* Delivers a regular file of the declared size. Analyzer failures become

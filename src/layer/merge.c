@@ -20,13 +20,7 @@ struct strmap {
 	size_t cap, n; /* cap is a power of two */
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
+#define hash_bytes layer_path_hash
 
 static void strmap_free(struct strmap *m)
 {
@@ -272,6 +266,19 @@ static int add_result(struct merge *m, const struct file_result *r, size_t k)
 	return 0;
 }
 
+/* Kills the lower layers' entries whose file layer k replaced without a
+ * result of the same analyzer (see layer_result.path_hashes). */
+static void apply_replacements(struct merge *m, const struct layer_result *l, size_t k)
+{
+	if (!l->n_path_hashes)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		struct entry *e = &m->e[i];
+		if (e->live && e->layer < k && layer_replaces(l, e->res->path))
+			kill_entry(e);
+	}
+}
+
 static int cmp_merged(const void *a, const void *b)
 {
 	const struct merged_file *x = a, *y = b;
@@ -291,6 +298,8 @@ int layer_merge(struct merged_fs *out, struct layer_result *const *layers, size_
 			rc = apply_whiteouts(&m, l);
 		for (size_t i = 0; i < l->n_files && rc == 0; i++)
 			rc = add_result(&m, &l->files[i], k);
+		if (rc == 0)
+			apply_replacements(&m, l, k);
 	}
 	if (rc < 0)
 		goto out;

@@ -59,3 +59,25 @@ int layer_strv_push(char ***v, size_t *n, size_t *cap, const char *s, size_t len
 	(*v)[(*n)++] = copy;
 	return 0;
 }
+
+uint64_t layer_path_hash(const char *path, size_t len)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)path[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+bool layer_replaces(const struct layer_result *l, const char *path)
+{
+	uint64_t h = layer_path_hash(path, strlen(path));
+	size_t lo = 0, hi = l->n_path_hashes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->path_hashes[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n_path_hashes && l->path_hashes[lo] == h;
+}

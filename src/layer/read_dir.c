@@ -187,7 +187,7 @@ int layer_read_dir(struct layer_result **out, const char *dir,
 out:
 	if (w) {
 		if (rc == 0)
-			w->disp.res = NULL;
+			dispatch_take(&w->disp);
 		dispatch_clear(&w->disp);
 		free(w->buf);
 		free(w);

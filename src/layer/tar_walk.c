@@ -42,6 +42,7 @@ void layer_result_free(struct layer_result *r)
 	for (size_t i = 0; i < r->n_opaque; i++)
 		free(r->opaque_dirs[i]);
 	free(r->opaque_dirs);
+	free(r->path_hashes);
 	free(r);
 }
 
@@ -272,7 +273,7 @@ out:
 			archive_read_free(w->ar);
 		layer_stream_free(w->stream);
 		if (rc == 0)
-			w->disp.res = NULL;
+			dispatch_take(&w->disp);
 		dispatch_clear(&w->disp);
 		free(w);
 	}

@@ -11,11 +11,8 @@ static int is_under(const char *path, const char *dir)
 	return n == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
 }
 
-/* The first layer above k that deletes or replaces path, or n. Every-file
- * analyzers leave a result for each regular file, so a replacement shows as
- * a result of the same analyzer for the same path. */
-static size_t hiding_layer(struct layer_result *const *layers, size_t n, size_t k, const char *path,
-                           const char *analyzer)
+/* The first layer above k that deletes or replaces path, or n. */
+static size_t hiding_layer(struct layer_result *const *layers, size_t n, size_t k, const char *path)
 {
 	for (size_t j = k + 1; j < n; j++) {
 		const struct layer_result *l = layers[j];
@@ -25,10 +22,8 @@ static size_t hiding_layer(struct layer_result *const *layers, size_t n, size_t 
 		for (size_t o = 0; o < l->n_opaque; o++)
 			if (is_under(path, l->opaque_dirs[o]) && strcmp(path, l->opaque_dirs[o]))
 				return j;
-		for (size_t f = 0; f < l->n_files; f++)
-			if (strcmp(l->files[f].analyzer, analyzer) == 0 &&
-			    strcmp(l->files[f].path, path) == 0)
-				return j;
+		if (layer_replaces(l, path))
+			return j;
 	}
 	return n;
 }
@@ -67,7 +62,7 @@ int scan_hidden_walk(struct layer_result *const *layers, size_t n, const struct 
 			struct hidden_visit v = {fr, k, 0, n};
 			if (!bsearch(&fr, live, n_live, sizeof(*live), cmp_ptr)) {
 				v.hidden = 1;
-				v.hidden_by = hiding_layer(layers, n, k, fr->path, analyzer);
+				v.hidden_by = hiding_layer(layers, n, k, fr->path);
 			}
 			rc = visit(ctx, &v);
 		}

@@ -24,6 +24,7 @@ mkdir -p "$TMP/l2/etc/app" "$TMP/l2/opt" "$TMP/l2/usr/sbin" "$TMP/l2/usr/bin" "$
 printf '[default]\n# keys\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$AKID" "$ASK" \
 	>"$TMP/l2/etc/app/credentials"
 printf 'registry=x\n//npm/:_authToken=%s\n' "$NPM" >"$TMP/l2/opt/.npmrc"
+printf 'token: %s\n' "$GHP" >"$TMP/l2/etc/app/token"
 printf '#!/bin/sh\n' >"$TMP/l2/usr/sbin/sshd"
 printf '#!/bin/sh\n' >"$TMP/l2/usr/bin/sudo"
 printf 'x' >"$TMP/l2/var/cache/apk/APKINDEX.1234.tar.gz"
@@ -31,9 +32,11 @@ chmod 4755 "$TMP/l2/usr/bin/sudo"
 mkdir -p "$TMP/l2/srv/drop" "$TMP/l2/tmp/ok"
 chmod 0777 "$TMP/l2/srv/drop" "$TMP/l2/tmp/ok"
 add_layer "$img" $ver l2 "$TMP/l2"
-# Layer 3 deletes the .npmrc: the image still ships it in layer 2.
-mkdir -p "$TMP/l3/opt"
+# Layer 3 deletes the .npmrc and overwrites the token file with a clean one:
+# the image still ships both old files in layer 2.
+mkdir -p "$TMP/l3/opt" "$TMP/l3/etc/app"
 : >"$TMP/l3/opt/.wh..npmrc"
+printf 'token: rotated\n' >"$TMP/l3/etc/app/token"
 add_layer "$img" l2 leaky "$TMP/l3"
 umoci config --image "$img:leaky" --config.env "GITHUB_TOKEN=$GHP" --config.exposedports 22/tcp \
 	--config.label org.opencontainers.image.base.name=docker.io/library/alpine:3.12 \
@@ -71,13 +74,14 @@ scan() { # scan TAG FORMAT [ARGS...] > $TMP/TAG.FORMAT
 
 check "leaky scans (json)" scan leaky json
 check "leaky scans (table)" scan leaky table
-check "leaky: secrets in the file, ENV, history, and the deleted file (hidden)" python3 -c 'import json,sys
+check "leaky: secrets in the file, ENV, history, and the deleted and overwritten files (hidden)" python3 -c 'import json,sys
 d=json.load(open(sys.argv[1])); L=d["artifact"]["layers"]; S=d["secrets"]
 def has(rule, src, **kw):
     return any(s["rule_id"]==rule and s["source"]==src and all(s[k]==v for k,v in kw.items()) for s in S)
 ok = (has("aws-access-key-id","file",path="etc/app/credentials",line=3,layer=L[1],hidden=False) and
       has("aws-secret-access-key","file",path="etc/app/credentials",line=4,hidden=False) and
       has("npm-token","file",path="opt/.npmrc",line=2,layer=L[1],hidden=True,hidden_by=L[2]) and
+      has("github-token","file",path="etc/app/token",line=1,layer=L[1],hidden=True,hidden_by=L[2]) and
       has("github-token","env") and has("gitlab-token","history"))
 print(S) if not ok else None
 sys.exit(0 if ok else 1)' "$TMP/leaky.json"
