@@ -15,9 +15,11 @@
  * updates) negligible next to inflate itself. */
 #define IN_CHUNK   (256u << 10)
 #define SLOT_BYTES (1u << 20)
-/* Decompression runs one slot ahead of the tar walk in its own thread: on
- * two cores inflate and sha256 of the tar then overlap instead of adding
- * up (sha256 of the tar alone costs half of what inflate does). */
+/* Decompression runs a few slots ahead of the tar walk in its own thread;
+ * the sha256 of the tar (half of what inflate costs) is done slot by slot,
+ * in order, by whichever of the two threads is free: the producer when the
+ * ring is full (the walk is the slow side: many small files), else the walk
+ * as it takes each slot (inflate is the slow side: few big files). */
 #define N_SLOTS 4
 /* Compressed input read ahead by the reader thread. */
 #define N_IN_SLOTS 4
@@ -78,6 +80,9 @@ struct layer_stream {
 	uint8_t *slot[N_SLOTS];
 	size_t slot_len[N_SLOTS];
 	size_t head, count; /* filled slots start at head; count includes a held one */
+	uint64_t head_seq;  /* the running number of slot[head] */
+	uint64_t hash_seq;  /* the running number of the next slot for tar_hash */
+	bool hashing;       /* a thread is hashing slot hash_seq, outside mu */
 	bool held;          /* the consumer still reads slot[head] */
 	bool prod_done, cancel;
 	int prod_rc;
@@ -608,6 +613,27 @@ static int produce(struct layer_stream *s, uint8_t *dst, size_t cap, size_t *n, 
 	return 1;
 }
 
+/* Feeds the slot numbered hash_seq to tar_hash. Called with mu held, which
+ * is released while hashing: the slot stays filled and unreleased until its
+ * hash is done, so neither thread touches its bytes meanwhile. */
+static void hash_next_slot(struct layer_stream *s)
+{
+	size_t idx = (s->head + (size_t)(s->hash_seq - s->head_seq)) % N_SLOTS;
+	s->hashing = true;
+	pthread_mutex_unlock(&s->mu);
+	sha256_update(s->tar_hash, s->slot[idx], s->slot_len[idx]);
+	pthread_mutex_lock(&s->mu);
+	s->hashing = false;
+	s->hash_seq++;
+	pthread_cond_broadcast(&s->cv_full);
+}
+
+/* Whether a filled slot waits for its hash and nobody is at it (under mu). */
+static bool hash_pending(const struct layer_stream *s)
+{
+	return s->codec != CODEC_PLAIN && !s->hashing && s->hash_seq < s->head_seq + s->count;
+}
+
 static void *producer(void *arg)
 {
 	struct layer_stream *s = arg;
@@ -615,8 +641,12 @@ static void *producer(void *arg)
 	int rc = 1;
 	while (rc > 0) {
 		pthread_mutex_lock(&s->mu);
-		while (s->count == N_SLOTS && !s->cancel)
-			pthread_cond_wait(&s->cv_free, &s->mu);
+		while (s->count == N_SLOTS && !s->cancel) {
+			if (hash_pending(s))
+				hash_next_slot(s);
+			else
+				pthread_cond_wait(&s->cv_free, &s->mu);
+		}
 		bool cancel = s->cancel;
 		size_t idx = (s->head + s->count) % N_SLOTS;
 		pthread_mutex_unlock(&s->mu);
@@ -655,6 +685,7 @@ int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
 	pthread_mutex_lock(&s->mu);
 	if (s->held) {
 		s->head = (s->head + 1) % N_SLOTS;
+		s->head_seq++;
 		s->count--;
 		s->held = false;
 		pthread_cond_signal(&s->cv_free);
@@ -662,6 +693,14 @@ int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
 	while (s->count == 0 && !s->prod_done)
 		pthread_cond_wait(&s->cv_full, &s->mu);
 	if (s->count > 0) {
+		/* The slot is hashed before it is walked: here, unless the
+		 * producer got to it first (or is at it now). */
+		while (s->codec != CODEC_PLAIN && s->hash_seq == s->head_seq) {
+			if (s->hashing)
+				pthread_cond_wait(&s->cv_full, &s->mu);
+			else
+				hash_next_slot(s);
+		}
 		s->held = true;
 		*data = s->slot[s->head];
 		*len = s->slot_len[s->head];
@@ -674,9 +713,6 @@ int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
 			s->done = true;
 	}
 	pthread_mutex_unlock(&s->mu);
-	/* Hashing here, off the producer thread, is what balances the cores. */
-	if (rc > 0 && s->codec != CODEC_PLAIN)
-		sha256_update(s->tar_hash, *data, *len);
 	return rc;
 }
 
