@@ -7,6 +7,7 @@
  * match is the .dep-v0 section. Memory per file: the section table and the
  * inflated JSON, never the binary. */
 #include <isa-l/igzip_lib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,7 +147,7 @@ struct audit_stream {
 	uint8_t *win;
 	/* Candidate offsets whose trial ran out of input, and the bytes from
 	 * the first of them on. */
-	struct inflate_state *trial;
+	struct inflate_state *trial; /* the thread's (trial_state) */
 	uint64_t pending[MAX_PENDING];
 	size_t n_pending;
 	uint8_t tail[2 * TRIAL_INPUT];
@@ -362,18 +363,48 @@ static void read_header(struct audit_stream *s)
 	s->ready = true;
 }
 
+/* Starts keeping the window once a match is found in the chunk at from:
+ * most ELF files have none, and the section table and names come after
+ * the section's bytes, so nothing needed has passed yet. */
+static void open_window(struct audit_stream *s, uint64_t from)
+{
+	if (from > s->win_base)
+		s->win_base = from;
+	if (s->win_end > s->win_base && !(s->win = malloc((size_t)(s->win_end - s->win_base))))
+		s->win_end = s->win_base; /* out of memory: confirm_section says so */
+}
+
 /* Copies the part of file bytes [off, off + n) inside the window. */
 static void keep_window(struct audit_stream *s, uint64_t off, const uint8_t *d, size_t n)
 {
 	uint64_t lo = off > s->win_base ? off : s->win_base;
 	uint64_t hi = off + n < s->win_end ? off + n : s->win_end;
-	if (lo >= hi)
-		return;
-	if (!s->win && !(s->win = malloc((size_t)(s->win_end - s->win_base)))) {
-		s->skip = true;
-		return;
+	if (s->win && lo < hi)
+		memcpy(s->win + (lo - s->win_base), d + (lo - off), (size_t)(hi - lo));
+}
+
+/* One trial inflate state per thread, kept: it is 87 KB, and a layer has
+ * thousands of ELF files (allocating it for each showed in profiles). */
+static pthread_key_t trial_key;
+static pthread_once_t trial_once = PTHREAD_ONCE_INIT;
+static bool trial_key_ok;
+
+static void make_trial_key(void)
+{
+	trial_key_ok = pthread_key_create(&trial_key, free) == 0;
+}
+
+static struct inflate_state *trial_state(void)
+{
+	pthread_once(&trial_once, make_trial_key);
+	if (!trial_key_ok)
+		return NULL;
+	struct inflate_state *st = pthread_getspecific(trial_key);
+	if (!st && (st = malloc(sizeof(*st))) && pthread_setspecific(trial_key, st) != 0) {
+		free(st);
+		st = NULL;
 	}
-	memcpy(s->win + (lo - s->win_base), d + (lo - off), (size_t)(hi - lo));
+	return st;
 }
 
 static int audit_open(void **state, const char *path, int64_t size, customs_error *err)
@@ -410,19 +441,20 @@ static int audit_chunk(void *state, const uint8_t *d, size_t n, customs_error *e
 		read_header(s);
 		if (s->skip)
 			return 0;
-		keep_window(s, 0, s->hdr, ELF_HEADER);
 	}
-	keep_window(s, off, d, n);
 	if (s->inf) {
 		if (!s->done)
 			feed_match(s, d, n);
-		return 0;
+	} else {
+		if (!s->trial && !(s->trial = trial_state())) {
+			s->skip = true;
+			return 0;
+		}
+		search(s, off, d, n);
+		if (s->inf)
+			open_window(s, off);
 	}
-	if (!s->trial && !(s->trial = malloc(sizeof(*s->trial)))) {
-		s->skip = true;
-		return 0;
-	}
-	search(s, off, d, n);
+	keep_window(s, off, d, n);
 	return 0;
 }
 
@@ -431,7 +463,6 @@ static void audit_abort(void *state)
 	struct audit_stream *s = state;
 	if (!s)
 		return;
-	free(s->trial);
 	free(s->inf);
 	free(s->json);
 	free(s->win);
