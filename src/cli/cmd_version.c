@@ -2,7 +2,6 @@
  * was built with and runs with. */
 #include <archive.h>
 #include <clamav.h>
-#include <curl/curl.h>
 #include <isa-l.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -13,12 +12,17 @@
 #include <zstd.h>
 
 #include "cli/cli.h"
+#include "util/curl_lazy.h"
 
 static int run(int argc, char **argv)
 {
 	printf("customs %s\n", customs_version());
 	printf("libarchive %s\n", archive_version_string());
-	printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+	customs_error err = {0};
+	if (curl_lazy_load(&err) == 0)
+		printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+	else
+		printf("libcurl not loaded: %s\n", err.message);
 	printf("isa-l %d.%d.%d\n", ISAL_MAJOR_VERSION, ISAL_MINOR_VERSION, ISAL_PATCH_VERSION);
 	printf("zstd %s\n", ZSTD_versionString());
 	printf("jansson %s\n", jansson_version_str());

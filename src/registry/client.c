@@ -1,7 +1,6 @@
 /* Registry HTTP client over libcurl's multi interface: every request is
  * driven by hand so that redirects, auth challenges, retries and paused,
  * pull-based blob streaming stay under our control. */
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "registry/client.h"
 #include "registry/config.h"
 #include "registry/reference.h"
+#include "util/curl_lazy.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/limits.h"
@@ -987,8 +987,10 @@ out:
 int registry_client_new(struct registry_client **out, const char *domain,
                         const customs_scan_options *opts, customs_error *err)
 {
+	int rc = curl_lazy_load(err);
+	if (rc)
+		return rc;
 	struct registry_client *c = calloc(1, sizeof(*c));
-	int rc;
 	if (!c)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	pthread_mutex_init(&c->lock, NULL);

@@ -1,5 +1,5 @@
-/* One-time library initialisation: libcurl's global state and OpenSSL. */
-#include <curl/curl.h>
+/* One-time library initialisation: OpenSSL. (libcurl is loaded and set up
+ * on first use: util/curl_lazy.h.) */
 #include <openssl/crypto.h>
 #include <pthread.h>
 
@@ -10,9 +10,7 @@ static int init_rc;
 
 static void init_libs(void)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		init_rc = CUSTOMS_ENOMEM;
-	else if (OPENSSL_init_crypto(0, NULL) != 1)
+	if (OPENSSL_init_crypto(0, NULL) != 1)
 		init_rc = CUSTOMS_ENOMEM;
 }
 

@@ -1,6 +1,5 @@
 /* `db update`: downloads the configured feeds with libcurl (conditional
  * requests, timeouts, retries) into a cache folder, then rebuilds the DB. */
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/curl_lazy.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/sha256.h"
@@ -380,7 +380,7 @@ int customs_vulndb_update(const char *db_path, const customs_vulndb_update_optio
 		opts = &defaults;
 	if (!db_path)
 		return err_set(err, CUSTOMS_EUSAGE, "update: no DB path");
-	if ((rc = customs_init(err)))
+	if ((rc = customs_init(err)) || (rc = curl_lazy_load(err)))
 		return rc;
 	if ((rc = vulndb_config_load(&cfg, opts->config_path, err)))
 		return rc;
