@@ -14,6 +14,10 @@ static const char magic[] = "\xff Go buildinf:";
 #define HEADER_LEN 32
 /* cmd/go wraps the module info in 16-byte sentinels. */
 #define SENTINEL_LEN 16
+static const uint8_t info_start[SENTINEL_LEN] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
+                                                 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
+static const uint8_t info_end[SENTINEL_LEN] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
+                                               0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
 
 /* A uvarint at d[*off..len); false when truncated or too long. */
 static bool uvarint(const uint8_t *d, size_t len, size_t *off, uint64_t *out)
@@ -143,16 +147,48 @@ static int modinfo(struct package_list *out, const char *s, size_t n, const char
 	return rc;
 }
 
-int go_buildinfo_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
-                       struct warn_list *warnings, customs_error *err)
+/* Before Go 1.18 the header points at the strings (in .rodata, which a
+ * stream has passed by then): the module list is still found by its
+ * sentinels (mod, the bytes between them, or NULL), the Go version is not. */
+static int old_format(struct package_list *out, const char *path, const uint8_t *mod, size_t mn,
+                      struct warn_list *warnings, customs_error *err)
+{
+	size_t n0 = out->n;
+	if (!mod) {
+		warn_add(warnings,
+		         "%s: Go build info of a Go older than 1.18 without a module list", path);
+		return 0;
+	}
+	warn_add(warnings, "%s: Go older than 1.18: modules read, Go version unknown (no stdlib)",
+	         path);
+	return lang_finish(out, n0, modinfo(out, (const char *)mod, mn, path, err));
+}
+
+/* The bytes between the first pair of sentinels in d[0..len), or NULL. */
+static const uint8_t *find_modinfo(const uint8_t *d, size_t len, size_t *n)
+{
+	const uint8_t *a = memmem(d, len, info_start, SENTINEL_LEN);
+	if (!a)
+		return NULL;
+	a += SENTINEL_LEN;
+	const uint8_t *b = memmem(a, len - (size_t)(a - d), info_end, SENTINEL_LEN);
+	if (!b || (size_t)(b - a) > LIMIT_GO_BUILDINFO_BYTES)
+		return NULL;
+	*n = (size_t)(b - a);
+	return a;
+}
+
+/* go_buildinfo_parse, with mod[0..mn) the module list found elsewhere in
+ * the binary (for the pre-1.18 format), or NULL. */
+static int parse_info(struct package_list *out, const char *path, const uint8_t *data, size_t len,
+                      const uint8_t *mod, size_t mod_n, struct warn_list *warnings,
+                      customs_error *err)
 {
 	const uint8_t *v = NULL, *m = NULL;
 	size_t vn = 0, mn = 0, n0 = out->n;
 	int rc = split(data, len, &v, &vn, &m, &mn);
-	if (rc == CUSTOMS_EUNSUPPORTED) {
-		warn_add(warnings, "%s: Go build info of a Go older than 1.18: not read", path);
-		return 0;
-	}
+	if (rc == CUSTOMS_EUNSUPPORTED)
+		return old_format(out, path, mod, mod_n, warnings, err);
 	if (rc == 0)
 		return err_set(err, CUSTOMS_EINVAL, "%s: Go build info is truncated", path);
 	if (rc < 0)
@@ -163,6 +199,12 @@ int go_buildinfo_parse(struct package_list *out, const char *path, const uint8_t
 	else if (!rc && mn)
 		rc = modinfo(out, (const char *)m, mn, path, err);
 	return lang_finish(out, n0, rc);
+}
+
+int go_buildinfo_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
+                       struct warn_list *warnings, customs_error *err)
+{
+	return parse_info(out, path, data, len, NULL, 0, warnings, err);
 }
 
 /* The header sits at a 16-byte aligned offset of the file. */
@@ -186,7 +228,9 @@ int go_binary_parse(struct package_list *out, const char *path, const uint8_t *d
 	const uint8_t *hit = find_magic(data, len, 0);
 	if (!hit)
 		return err_set(err, CUSTOMS_ENOTFOUND, "%s: no Go build info", path);
-	return go_buildinfo_parse(out, path, hit, len - (size_t)(hit - data), warnings, err);
+	size_t mn = 0;
+	const uint8_t *mod = find_modinfo(data, len, &mn);
+	return parse_info(out, path, hit, len - (size_t)(hit - data), mod, mn, warnings, err);
 }
 
 /* --- streaming: any ELF file, scanned in order, the info captured --- */
@@ -199,6 +243,15 @@ struct go_stream {
 	size_t tail_n;
 	uint8_t *cap; /* from the magic on */
 	size_t cap_n, cap_size;
+	/* The module list between its sentinels, wherever it is: before Go
+	 * 1.18 it sits in .rodata, before the header. */
+	struct go_mod_capture {
+		uint8_t tail[SENTINEL_LEN - 1]; /* for a start sentinel across chunks */
+		size_t tail_n;
+		uint8_t *d; /* from the start sentinel on */
+		size_t n, size;
+		bool done;
+	} mod;
 };
 
 static int go_open(void **state, const char *path, int64_t size, customs_error *err)
@@ -213,29 +266,93 @@ static int go_open(void **state, const char *path, int64_t size, customs_error *
 	return 0;
 }
 
+/* Appends d[0..n) to the growable buffer *buf (*len used of *size). */
+static int append_bytes(uint8_t **buf, size_t *len, size_t *size, const uint8_t *d, size_t n)
+{
+	if (*len + n > *size) {
+		size_t ns = *size ? *size : 16384;
+		while (ns < *len + n)
+			ns *= 2;
+		uint8_t *p = realloc(*buf, ns);
+		if (!p)
+			return CUSTOMS_ENOMEM;
+		*buf = p;
+		*size = ns;
+	}
+	memcpy(*buf + *len, d, n);
+	*len += n;
+	return 0;
+}
+
 static int capture(struct go_stream *s, const uint8_t *d, size_t n, customs_error *err)
 {
 	size_t room = LIMIT_GO_BUILDINFO_BYTES - s->cap_n;
 	if (n > room)
 		n = room;
-	if (s->cap_n + n > s->cap_size) {
-		size_t ns = s->cap_size ? s->cap_size : 65536;
-		while (ns < s->cap_n + n)
-			ns *= 2;
-		uint8_t *p = realloc(s->cap, ns);
-		if (!p)
-			return err_set(err, CUSTOMS_ENOMEM, "%s: out of memory", s->path);
-		s->cap = p;
-		s->cap_size = ns;
-	}
-	memcpy(s->cap + s->cap_n, d, n);
-	s->cap_n += n;
+	if (append_bytes(&s->cap, &s->cap_n, &s->cap_size, d, n))
+		return err_set(err, CUSTOMS_ENOMEM, "%s: out of memory", s->path);
 	const uint8_t *v, *m;
 	size_t vn, mn;
 	/* Stop capturing as soon as both strings are in (or it is not info). */
 	if (split(s->cap, s->cap_n, &v, &vn, &m, &mn) != 0 || s->cap_n == LIMIT_GO_BUILDINFO_BYTES)
 		s->done = true;
 	return 0;
+}
+
+/* Appends d[0..n) to the module capture, up to the limit; done at the end
+ * sentinel. */
+static int mod_append(struct go_mod_capture *m, const uint8_t *d, size_t n, const char *path,
+                      customs_error *err)
+{
+	size_t room = 2 * SENTINEL_LEN + LIMIT_GO_BUILDINFO_BYTES - m->n;
+	if (n >= room) {
+		n = room;
+		m->done = true; /* too long to be a module list: dropped at close */
+	}
+	size_t from = m->n > SENTINEL_LEN * 2 ? m->n - (SENTINEL_LEN - 1) : SENTINEL_LEN;
+	if (append_bytes(&m->d, &m->n, &m->size, d, n))
+		return err_set(err, CUSTOMS_ENOMEM, "%s: out of memory", path);
+	/* The start sentinel itself may still be arriving in small chunks. */
+	const uint8_t *end =
+	    m->n > from ? memmem(m->d + from, m->n - from, info_end, SENTINEL_LEN) : NULL;
+	if (end) {
+		m->n = (size_t)(end - m->d) + SENTINEL_LEN;
+		m->done = true;
+	}
+	return 0;
+}
+
+/* Looks for the module list's start sentinel, also across the boundary
+ * with the previous chunk, and captures from there. */
+static int mod_scan(struct go_mod_capture *m, const uint8_t *d, size_t n, const char *path,
+                    customs_error *err)
+{
+	if (m->done)
+		return 0;
+	if (m->d)
+		return mod_append(m, d, n, path, err);
+	uint8_t join[2 * SENTINEL_LEN];
+	size_t hn = n < SENTINEL_LEN ? n : SENTINEL_LEN;
+	memcpy(join, m->tail, m->tail_n);
+	memcpy(join + m->tail_n, d, hn);
+	const uint8_t *hit = memmem(join, m->tail_n + hn, info_start, SENTINEL_LEN);
+	int rc = 0;
+	if (hit && hit < join + m->tail_n) {
+		rc = mod_append(m, hit, (size_t)(join + m->tail_n - hit), path, err);
+		return rc ? rc : mod_append(m, d, n, path, err);
+	}
+	if ((hit = memmem(d, n, info_start, SENTINEL_LEN)))
+		return mod_append(m, hit, n - (size_t)(hit - d), path, err);
+	/* Keep the last bytes for a sentinel split over two chunks. */
+	size_t keep = n < sizeof(m->tail) ? n : sizeof(m->tail);
+	if (m->tail_n + keep > sizeof(m->tail)) {
+		size_t drop = m->tail_n + keep - sizeof(m->tail);
+		memmove(m->tail, m->tail + drop, m->tail_n - drop);
+		m->tail_n -= drop;
+	}
+	memcpy(m->tail + m->tail_n, d + n - keep, keep);
+	m->tail_n += keep;
+	return rc;
 }
 
 static int go_chunk(void *state, const uint8_t *d, size_t n, customs_error *err)
@@ -252,6 +369,8 @@ static int go_chunk(void *state, const uint8_t *d, size_t n, customs_error *err)
 		s->not_elf = true;
 		return 0;
 	}
+	if ((rc = mod_scan(&s->mod, d, n, s->path, err)))
+		return rc;
 	if (s->cap) {
 		rc = capture(s, d, n, err);
 	} else {
@@ -290,6 +409,7 @@ static void go_abort(void *state)
 	if (!s)
 		return;
 	free(s->cap);
+	free(s->mod.d);
 	free(s->path);
 	free(s);
 }
@@ -299,8 +419,13 @@ static int go_close(void *state, struct file_result *out, struct warn_list *warn
 {
 	struct go_stream *s = state;
 	int rc = 0;
-	if (s->cap)
-		rc = go_buildinfo_parse(&out->pkgs, s->path, s->cap, s->cap_n, warnings, err);
+	if (s->cap) {
+		const uint8_t *mod = NULL;
+		size_t mn = 0;
+		if (s->mod.d && s->mod.done)
+			mod = find_modinfo(s->mod.d, s->mod.n, &mn);
+		rc = parse_info(&out->pkgs, s->path, s->cap, s->cap_n, mod, mn, warnings, err);
+	}
 	go_abort(s);
 	return rc;
 }

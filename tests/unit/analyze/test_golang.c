@@ -247,13 +247,71 @@ static void test_synthetic(void **state)
 	package_list_free(&l);
 }
 
+/* Before Go 1.18 the header holds pointers, and the module list (between
+ * its sentinels, as cmd/go writes it) sits in .rodata before the header: its
+ * modules are read, the Go version is not (a warning says so). No such
+ * binary can be built here (Debian's Go is 1.19), so the layout is made by
+ * hand: ELF magic, filler, the list, filler, a 16-byte aligned header. */
+static void test_old_format(void **state)
+{
+	(void)state;
+	static const uint8_t start[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
+	                                  0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
+	static const uint8_t end[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
+	                                0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
+	const char *mod = "path\texample.com/old\n"
+	                  "mod\texample.com/old\t(devel)\t\n"
+	                  "dep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n"
+	                  "dep\tgolang.org/x/text\tv0.3.6\th1:y=\n";
+	size_t len = 3 * 4096;
+	uint8_t *bin = calloc(1, len);
+	assert_non_null(bin);
+	memcpy(bin,
+	       "\x7f"
+	       "ELF",
+	       4);
+	size_t at = 1000;
+	memcpy(bin + at, start, 16);
+	memcpy(bin + at + 16, mod, strlen(mod));
+	memcpy(bin + at + 16 + strlen(mod), end, 16);
+	uint8_t *hdr = bin + 2 * 4096; /* aligned: pointer format, 8-byte pointers */
+	memcpy(hdr, "\xff Go buildinf:", 14);
+	hdr[14] = 8;
+	hdr[15] = 0;
+	struct package_list l = {0};
+	customs_error err = {0};
+	struct warn_list w;
+	warn_list_init(&w);
+	assert_int_equal(go_binary_parse(&l, "usr/bin/old", bin, len, &w, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_non_null(lang_find(&l, "github.com/pkg/errors", "v0.9.1"));
+	assert_non_null(lang_find(&l, "golang.org/x/text", "v0.3.6"));
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.items[0], "Go version unknown"));
+	package_list_free(&l);
+	/* Streamed, with chunk boundaries inside both sentinels. */
+	static const size_t steps[] = {7, 13, 1005, 4096};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct file_result fr = {0};
+		assert_int_equal(stream(&fr, bin, len, steps[i], &w), 0);
+		assert_int_equal(fr.pkgs.n, 2);
+		assert_non_null(lang_find(&fr.pkgs, "golang.org/x/text", "v0.3.6"));
+		file_result_clear(&fr);
+	}
+	/* Without the end sentinel: no modules, the old warning. */
+	memset(bin + at + 16 + strlen(mod), 0, 16);
+	assert_int_equal(go_binary_parse(&l, "usr/bin/old", bin, len, &w, &err), 0);
+	assert_int_equal(l.n, 0);
+	warn_list_free(&w);
+	free(bin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_binaries),
-	    cmocka_unit_test(test_stream),
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_synthetic),
+	    cmocka_unit_test(test_binaries),   cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_truncated),  cmocka_unit_test(test_synthetic),
+	    cmocka_unit_test(test_old_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
