@@ -38,9 +38,7 @@ static int parse_options(struct reg_cli *rc_cli, int argc, char **argv, int *rc)
 	longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
 	longopts[k++] = (struct option){"page-size", required_argument, NULL, OPT_PAGE_SIZE};
 	longopts[k++] = (struct option){"verify-blobs", no_argument, NULL, OPT_VERIFY_BLOBS};
-	for (const struct option *o = image_cli_options; o->name; o++)
-		longopts[k++] = *o;
-	longopts[k] = (struct option){NULL, 0, NULL, 0};
+	image_cli_add_options(longopts, k, sizeof(longopts) / sizeof(longopts[0]));
 
 	int opt;
 	uint64_t v;

@@ -28,9 +28,7 @@ static int run(int argc, char **argv)
 	longopts[k++] = (struct option){"format", required_argument, NULL, OPT_FORMAT};
 	longopts[k++] = (struct option){"output", required_argument, NULL, OPT_OUTPUT};
 	longopts[k++] = (struct option){"help", no_argument, NULL, OPT_HELP};
-	for (const struct option *o = image_cli_options; o->name; o++)
-		longopts[k++] = *o;
-	longopts[k] = (struct option){NULL, 0, NULL, 0};
+	image_cli_add_options(longopts, k, sizeof(longopts) / sizeof(longopts[0]));
 
 	int opt;
 	optind = 1;

@@ -243,9 +243,7 @@ static int run(int argc, char **argv)
 	    (struct option){"malware-max-scan-size", required_argument, NULL, OPT_MALWARE_MAX_SCAN};
 	longopts[k++] = (struct option){"malware-max-recursion", required_argument, NULL,
 	                                OPT_MALWARE_MAX_RECURSION};
-	for (const struct option *o = image_cli_options; o->name; o++)
-		longopts[k++] = *o;
-	longopts[k] = (struct option){NULL, 0, NULL, 0};
+	image_cli_add_options(longopts, k, sizeof(longopts) / sizeof(longopts[0]));
 
 	int opt;
 	optind = 1;

@@ -38,6 +38,17 @@ const struct option image_cli_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+void image_cli_add_options(struct option *longopts, size_t k, size_t cap)
+{
+	for (const struct option *o = image_cli_options;; o++) {
+		if (k >= cap)
+			abort();
+		longopts[k++] = *o;
+		if (!o->name)
+			return;
+	}
+}
+
 void image_cli_init(struct image_cli *c)
 {
 	customs_scan_options defaults = CUSTOMS_SCAN_OPTIONS_INIT;

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "customs/customs.h"
 
@@ -19,6 +20,10 @@ struct image_cli {
  * option values start at IMAGE_OPT_BASE so commands can add their own. */
 #define IMAGE_OPT_BASE 1000
 extern const struct option image_cli_options[];
+/* Appends the shared entries and the terminating zero entry to longopts,
+ * which already holds k of its cap entries (aborts when they do not fit:
+ * the tables are fixed at build time). */
+void image_cli_add_options(struct option *longopts, size_t k, size_t cap);
 #define IMAGE_CLI_HELP                                                                             \
 	"  --platform OS/ARCH[/VARIANT]  image to choose from a multi-platform index\n"            \
 	"                                (default: this machine's)\n"                              \
