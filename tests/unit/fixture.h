@@ -1,7 +1,7 @@
-/* Test helpers for the analyzer tests: read a fixture from tests/data/ and
+/* Test helpers for the unit tests: read a fixture from tests/data/ and
  * pull one member out of a real tarball (the Alpine minirootfs). */
-#ifndef TESTS_UNIT_ANALYZE_FIXTURE_H
-#define TESTS_UNIT_ANALYZE_FIXTURE_H
+#ifndef TESTS_UNIT_FIXTURE_H
+#define TESTS_UNIT_FIXTURE_H
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "analyze/lang.h"
 #include "analyze/purl.h"
-#include "fixture.h"
 #include "util/limits.h"
 #include "util/strutil.h"
 #include <unistd.h>

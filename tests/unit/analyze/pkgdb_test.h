@@ -4,8 +4,8 @@
 #ifndef TESTS_UNIT_ANALYZE_PKGDB_TEST_H
 #define TESTS_UNIT_ANALYZE_PKGDB_TEST_H
 
+#include "../fixture.h"
 #include "analyze/pkgdb.h"
-#include "fixture.h"
 #include "util/limits.h"
 #include "util/warn.h"
 

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "analyze/analyzer.h"
 #include "analyze/os_release.h"
 #include "analyze/pkgdb.h"
-#include "fixture.h"
 #include "util/limits.h"
 #include "util/strutil.h"
 

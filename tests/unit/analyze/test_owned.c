@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "analyze/owned.h"
 #include "analyze/pkgdb.h"
 #include "analyze/rpm.h"
-#include "fixture.h"
 #include "layer/layer.h"
 #include "scan/inventory.h"
 #include "scan/ownership.h"

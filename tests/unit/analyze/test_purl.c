@@ -7,9 +7,9 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "analyze/pkgdb.h"
 #include "analyze/purl.h"
-#include "fixture.h"
 
 static struct os_info os_of(const char *family, const char *version)
 {

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
 #include "analyze/lang.h"
-#include "fixture.h"
 #include "util/limits.h"
 
 static const char *json_doc =

@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include "../fixture.h"
 /* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +23,11 @@
 #define CII "containers-image/internal/manifest/testdata/"
 #define CIC "containers-image/internal/image/fixtures/"
 
+/* tests/data/REL, which must exist. */
 static char *slurp(const char *rel, size_t *len)
 {
-	const char *root = getenv("CUSTOMS_SOURCE_ROOT");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/tests/data/%s", root ? root : ".", rel);
-	FILE *f = fopen(path, "rbe");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *p = malloc((size_t)n + 1);
+	char *p = (char *)fixture_read(rel, len);
 	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
 	return p;
 }
 

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "../fixture.h"
+
 #include "analyze/analyzer.h"
 #include "layer/layer.h"
 #include "source/blob.h"
@@ -25,21 +27,11 @@ struct fixture {
 	char diff_id[SHA256_DIGEST_STRING_LEN + 1];
 };
 
+/* tests/data/REL, which must exist. */
 static uint8_t *slurp(const char *rel, size_t *len)
 {
-	const char *root = getenv("CUSTOMS_SOURCE_ROOT");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/tests/data/%s", root ? root : ".", rel);
-	FILE *f = fopen(path, "rbe");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *p = malloc((size_t)n);
+	uint8_t *p = (uint8_t *)fixture_read(rel, len);
 	assert_non_null(p);
-	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
 	return p;
 }
 
