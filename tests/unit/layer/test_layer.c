@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "step_blob.h"
+
 #include "layer/layer.h"
 #include "layer/layer_internal.h"
 #include "source/blob.h"
@@ -244,53 +246,17 @@ static const struct analyzer *const lines_only[] = {&lines_analyzer, NULL};
 
 /* ---------- running the reader ---------- */
 
-/* A memory blob that hands out at most `step` bytes per read. */
-struct step_blob {
-	struct blob b;
-	const uint8_t *p;
-	size_t n, pos, step;
-};
-
-static ssize_t step_read(struct blob *b, void *buf, size_t len, customs_error *err)
-{
-	struct step_blob *s = (struct step_blob *)b;
-	size_t n = s->n - s->pos;
-	if (n > len)
-		n = len;
-	if (n > s->step)
-		n = s->step;
-	memcpy(buf, s->p + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
-
-static void step_close(struct blob *b)
-{
-	free(b);
-}
-
-static struct blob *step_blob(const void *p, size_t n, size_t step)
-{
-	struct step_blob *s = calloc(1, sizeof(*s));
-	s->b.read = step_read;
-	s->b.close = step_close;
-	s->b.size = (int64_t)n;
-	s->p = p;
-	s->n = n;
-	s->step = step;
-	return &s->b;
-}
-
 static int read_layer_ex(struct layer_result **out, const struct bytes *blob, size_t step,
                          const struct layer_ref *expect, const struct analyzer *const *an,
                          struct warn_list *w, customs_error *err)
 {
+	if (step) {
+		struct step_blob s = step_blob_make(blob->p, blob->n, step, (int64_t)blob->n);
+		return layer_read(out, &s.b, expect, an, w, err);
+	}
 	struct blob *b = NULL;
-	if (step)
-		b = step_blob(blob->p, blob->n, step);
-	else
-		assert_int_equal(
-		    blob_from_memory(&b, blob->p ? blob->p : (const uint8_t *)"", blob->n, err), 0);
+	assert_int_equal(
+	    blob_from_memory(&b, blob->p ? blob->p : (const uint8_t *)"", blob->n, err), 0);
 	int rc = layer_read(out, b, expect, an, w, err);
 	blob_close(b);
 	return rc;

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../fixture.h"
+#include "step_blob.h"
 
 #include "analyze/analyzer.h"
 #include "layer/layer.h"
@@ -70,32 +71,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Hands out at most step bytes per read; size and verified digest as told. */
-struct step_blob {
-	struct blob b;
-	const uint8_t *p;
-	size_t len, pos, step;
-};
-
-static ssize_t step_read(struct blob *b, void *buf, size_t len, customs_error *err)
-{
-	(void)err;
-	struct step_blob *s = (struct step_blob *)b;
-	size_t n = s->len - s->pos;
-	if (n > len)
-		n = len;
-	if (n > s->step)
-		n = s->step;
-	memcpy(buf, s->p + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
-
-static void step_close(struct blob *b)
-{
-	(void)b;
-}
-
 static size_t apk_packages(const struct layer_result *r)
 {
 	size_t n = 0;
@@ -107,10 +82,7 @@ static size_t apk_packages(const struct layer_result *r)
 
 static void read_and_check(struct fixture *fx, int64_t size, size_t step, const char *verified)
 {
-	struct step_blob s = {.p = fx->gz, .len = fx->gz_len, .step = step};
-	s.b.read = step_read;
-	s.b.close = step_close;
-	s.b.size = size;
+	struct step_blob s = step_blob_make(fx->gz, fx->gz_len, step, size);
 	s.b.verified_digest = verified;
 	struct layer_ref expect = {.digest = fx->blob_digest, .diff_id = fx->diff_id, .size = size};
 	struct layer_result *r = NULL;
@@ -154,10 +126,7 @@ static void test_verified_blob_wrong_digest_reported(void **state)
 	struct fixture *fx = *state;
 	char other[SHA256_DIGEST_STRING_LEN + 1];
 	sha256_digest_of(other, "x", 1);
-	struct step_blob s = {.p = fx->gz, .len = fx->gz_len, .step = SIZE_MAX};
-	s.b.read = step_read;
-	s.b.close = step_close;
-	s.b.size = -1;
+	struct step_blob s = step_blob_make(fx->gz, fx->gz_len, SIZE_MAX, -1);
 	s.b.verified_digest = other;
 	struct layer_ref expect = {.digest = fx->blob_digest, .diff_id = fx->diff_id, .size = -1};
 	struct layer_result *r = NULL;
