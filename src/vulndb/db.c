@@ -146,16 +146,27 @@ void vulndb_writer_cleanup(struct vulndb_writer *w)
 
 int vulndb_writer_finish(struct vulndb_writer *w, customs_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *total = NULL;
 	int rc = CUSTOMS_OK;
+	/* A source's records are what the DB holds from it after this import,
+	 * not what the last file brought (imports add up, records replace). */
 	if (sqlite3_prepare_v2(
 	        w->db,
 	        "INSERT INTO sources VALUES(?1,?2,?3,?4,?5) ON CONFLICT(name) DO UPDATE"
 	        " SET records=excluded.records, skipped=excluded.skipped,"
 	        " imported_at=excluded.imported_at,"
 	        " feed_date=coalesce(excluded.feed_date, feed_date)",
-	        -1, &st, NULL) != SQLITE_OK)
-		return sql_err(err, w->db, "sources");
+	        -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w->db,
+	                       "UPDATE sources SET records = CASE name"
+	                       " WHEN '" SRC_KEV "' THEN (SELECT count(*) FROM kev)"
+	                       " WHEN '" SRC_EPSS "' THEN (SELECT count(*) FROM epss)"
+	                       " ELSE (SELECT count(*) FROM advisories WHERE source = ?1)"
+	                       " END WHERE name = ?1",
+	                       -1, &total, NULL) != SQLITE_OK) {
+		rc = sql_err(err, w->db, "sources");
+		goto out;
+	}
 	for (size_t i = 0; i < w->n_counts; i++) {
 		struct import_count *c = &w->counts[i];
 		sqlite3_reset(st);
@@ -167,23 +178,16 @@ int vulndb_writer_finish(struct vulndb_writer *w, customs_error *err)
 			sqlite3_bind_text(st, 5, c->feed_date, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 5);
-		if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(total);
+		sqlite3_bind_text(total, 1, c->source, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE || sqlite3_step(total) != SQLITE_DONE) {
 			rc = sql_err(err, w->db, "sources");
 			break;
 		}
 	}
+out:
 	sqlite3_finalize(st);
-	/* A source's records are what the DB holds from it after this import,
-	 * not what the last file brought (imports add up, records replace). */
-	if (rc == CUSTOMS_OK &&
-	    sqlite3_exec(w->db,
-	                 "UPDATE sources SET records = CASE name"
-	                 " WHEN '" SRC_KEV "' THEN (SELECT count(*) FROM kev)"
-	                 " WHEN '" SRC_EPSS "' THEN (SELECT count(*) FROM epss)"
-	                 " ELSE (SELECT count(*) FROM advisories WHERE advisories.source = name)"
-	                 " END",
-	                 NULL, NULL, NULL) != SQLITE_OK)
-		rc = sql_err(err, w->db, "sources");
+	sqlite3_finalize(total);
 	return rc;
 }
 
