@@ -266,6 +266,21 @@ static int go_open(void **state, const char *path, int64_t size, customs_error *
 	return 0;
 }
 
+/* Keeps the last cap bytes of the stream in tail (*n used), after the
+ * chunk d[0..len): a pattern of cap + 1 bytes split over chunks is then
+ * found in tail joined to the next chunk's head. */
+static void keep_tail(uint8_t *tail, size_t *n, size_t cap, const uint8_t *d, size_t len)
+{
+	size_t keep = len < cap ? len : cap;
+	if (*n + keep > cap) {
+		size_t drop = *n + keep - cap;
+		memmove(tail, tail + drop, *n - drop);
+		*n -= drop;
+	}
+	memcpy(tail + *n, d + len - keep, keep);
+	*n += keep;
+}
+
 /* Appends d[0..n) to the growable buffer *buf (*len used of *size). */
 static int append_bytes(uint8_t **buf, size_t *len, size_t *size, const uint8_t *d, size_t n)
 {
@@ -344,14 +359,7 @@ static int mod_scan(struct go_mod_capture *m, const uint8_t *d, size_t n, const 
 	if ((hit = memmem(d, n, info_start, SENTINEL_LEN)))
 		return mod_append(m, hit, n - (size_t)(hit - d), path, err);
 	/* Keep the last bytes for a sentinel split over two chunks. */
-	size_t keep = n < sizeof(m->tail) ? n : sizeof(m->tail);
-	if (m->tail_n + keep > sizeof(m->tail)) {
-		size_t drop = m->tail_n + keep - sizeof(m->tail);
-		memmove(m->tail, m->tail + drop, m->tail_n - drop);
-		m->tail_n -= drop;
-	}
-	memcpy(m->tail + m->tail_n, d + n - keep, keep);
-	m->tail_n += keep;
+	keep_tail(m->tail, &m->tail_n, sizeof(m->tail), d, n);
 	return rc;
 }
 
@@ -387,16 +395,7 @@ static int go_chunk(void *state, const uint8_t *d, size_t n, customs_error *err)
 		} else if ((hit = find_magic(d, n, s->off))) {
 			rc = capture(s, hit, n - (size_t)(hit - d), err);
 		} else {
-			size_t keep = n < sizeof(s->tail) ? n : sizeof(s->tail);
-			if (keep < sizeof(s->tail) && s->tail_n + keep > sizeof(s->tail)) {
-				size_t drop = s->tail_n + keep - sizeof(s->tail);
-				memmove(s->tail, s->tail + drop, s->tail_n - drop);
-				s->tail_n -= drop;
-			} else if (keep == sizeof(s->tail)) {
-				s->tail_n = 0;
-			}
-			memcpy(s->tail + s->tail_n, d + n - keep, keep);
-			s->tail_n += keep;
+			keep_tail(s->tail, &s->tail_n, sizeof(s->tail), d, n);
 		}
 	}
 	s->off += n;

@@ -7,7 +7,8 @@
 #include "layer/layer_internal.h"
 #include "util/error.h"
 
-/* A small open-addressing map from borrowed byte strings to indexes. Slots
+/* A small open-addressing map from borrowed byte strings to indexes, hashed
+ * with layer_path_hash (it takes any bytes). Slots
  * are never deleted: the merge marks entries dead instead, which keeps
  * lookups simple and lets a path that comes back reuse its slot. */
 struct strmap {
@@ -19,8 +20,6 @@ struct strmap {
 	} * slots;
 	size_t cap, n; /* cap is a power of two */
 };
-
-#define hash_bytes layer_path_hash
 
 static void strmap_free(struct strmap *m)
 {
@@ -67,7 +66,7 @@ static int strmap_grow(struct strmap *m)
 static struct slot *strmap_upsert(struct strmap *m, const char *key, size_t len, size_t value,
                                   bool *found)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint64_t h = layer_path_hash(key, len);
 	if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
 		return NULL;
 	struct slot *s = strmap_find(m, key, len, h);
@@ -81,7 +80,7 @@ static struct slot *strmap_upsert(struct strmap *m, const char *key, size_t len,
 
 static bool strmap_get(const struct strmap *m, const char *key, size_t len, size_t *value)
 {
-	struct slot *s = strmap_find(m, key, len, hash_bytes(key, len));
+	struct slot *s = strmap_find(m, key, len, layer_path_hash(key, len));
 	if (!s || !s->key)
 		return false;
 	*value = s->value;
