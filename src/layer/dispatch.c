@@ -181,17 +181,21 @@ static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool 
 	}
 }
 
+/* The capture buffer, at least size bytes. Its old bytes are not kept, and
+ * it at least doubles: every growth costs fresh pages. */
 static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
 {
 	if (size <= d->capture_cap && d->capture)
 		return 0;
-	size_t cap = size ? size : 1;
-	uint8_t *p = realloc(d->capture, cap);
-	if (!p)
+	size_t cap = d->capture_cap * 2;
+	if (cap < size || cap > LIMIT_CAPTURE_BYTES)
+		cap = size;
+	free(d->capture);
+	d->capture = malloc(cap ? cap : 1);
+	d->capture_cap = d->capture ? cap : 0;
+	if (!d->capture)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory capturing a %zu-byte file",
 		               size);
-	d->capture = p;
-	d->capture_cap = cap;
 	return 0;
 }
 
@@ -230,19 +234,13 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 			free(safe);
 		}
 	}
-	if (*whole) {
-		int rc = ensure_capture(d, (size_t)size, err);
-		if (rc < 0) {
-			abort_streams(d, n_want);
-			return rc;
-		}
-	}
 	return need;
 }
 
-/* Collects the results, in analyzer order, once the bytes are all in. */
+/* Collects the results, in analyzer order, once the bytes are all in (at
+ * whole, for whole-file analyzers). */
 static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_want,
-                  customs_error *err)
+                  const uint8_t *whole, customs_error *err)
 {
 	int rc = 0;
 	for (size_t k = 0; k < n_want; k++) {
@@ -253,7 +251,7 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 		int arc = 0;
 		if (d->modes[i] == MODE_WHOLE) {
 			static const uint8_t empty[1];
-			const uint8_t *data = size ? d->capture : empty;
+			const uint8_t *data = size ? whole : empty;
 			arc = a->analyze_file_ctx
 			          ? a->analyze_file_ctx(&fr, a->ctx, path, data, (size_t)size,
 			                                d->warnings, &e)
@@ -295,6 +293,10 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 		return 0;
 	if ((rc = choose_modes(d, path, size, n_want, &whole, err)) < 0)
 		return rc;
+	/* A file that comes in one block is analyzed where it lies: the block
+	 * stays valid through the call that says there is no more. */
+	const uint8_t *in_place = NULL;
+	bool captured = false;
 	if (rc > 0) {
 		uint64_t pos = 0, holes = 0;
 		for (;;) {
@@ -316,18 +318,32 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 				    (long long)off, (long long)size);
 				goto fail;
 			}
+			if (whole && !captured && off == 0 && end == (uint64_t)size) {
+				in_place = p;
+			} else if (whole && !captured) {
+				if ((rc = ensure_capture(d, (size_t)size, err)) < 0)
+					goto fail;
+				captured = true;
+			}
 			if ((uint64_t)off > pos)
-				fill_hole(d, path, n_want, whole, pos, (uint64_t)off - pos, &holes);
-			if (whole && len)
+				fill_hole(d, path, n_want, captured, pos, (uint64_t)off - pos,
+				          &holes);
+			if (captured && len)
 				memcpy(d->capture + off, p, len);
 			if (len)
 				feed_streams(d, path, n_want, p, len);
 			pos = end;
 		}
-		if (pos < (uint64_t)size)
-			fill_hole(d, path, n_want, whole, pos, (uint64_t)size - pos, &holes);
+		if (pos < (uint64_t)size) {
+			if (whole && !captured) {
+				if ((rc = ensure_capture(d, (size_t)size, err)) < 0)
+					goto fail;
+				captured = true;
+			}
+			fill_hole(d, path, n_want, captured, pos, (uint64_t)size - pos, &holes);
+		}
 	}
-	return finish(d, path, size, n_want, err);
+	return finish(d, path, size, n_want, captured ? d->capture : in_place, err);
 fail:
 	abort_streams(d, n_want);
 	for (size_t k = 0; k < n_want; k++)

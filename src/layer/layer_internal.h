@@ -29,6 +29,40 @@ int layer_stream_finish(struct layer_stream *s, char *blob_digest, char *diff_id
                         uint64_t *compressed, uint64_t *uncompressed, customs_error *err);
 void layer_stream_free(struct layer_stream *s);
 
+/* ---- tar_read.c: the entries of the tar, as container runtimes read them ---- */
+
+/* Where the reader gets its bytes; the contract of layer_stream_next. */
+typedef int (*tar_source_fn)(void *ctx, const uint8_t **data, size_t *len, customs_error *err);
+
+enum tar_kind {
+	TAR_FILE,
+	TAR_DIR,
+	TAR_HARDLINK,
+	TAR_SYMLINK,
+	TAR_OTHER /* devices, fifos, volume labels */
+};
+
+struct tar_entry {
+	const char *name; /* as stored, NUL-free; valid until the next tar_next */
+	const char *linkname;
+	enum tar_kind kind;
+	uint32_t mode; /* permission bits, plus S_IFREG or S_IFDIR for files and folders */
+	int64_t size;  /* the file's size (a sparse file's logical size); 0 for links */
+	int64_t uid, gid;
+};
+
+struct tar_reader;
+
+int tar_reader_new(struct tar_reader **out, tar_source_fn source, void *ctx, customs_error *err);
+void tar_reader_free(struct tar_reader *t);
+/* The next entry, skipping what is left of the last one: 1, 0 at the end of
+ * the archive, or a negative code (CUSTOMS_EINVAL for a broken archive). */
+int tar_next(struct tar_reader *t, struct tar_entry *e, customs_error *err);
+/* The current entry's data, a dispatch_block_fn: pieces point into the
+ * stream's buffers, valid until the next call; offsets skip sparse holes. */
+int tar_read_data(void *reader, const uint8_t **data, size_t *len, int64_t *offset,
+                  customs_error *err);
+
 /* ---- path.c ---- */
 
 enum path_verdict {
@@ -45,7 +79,9 @@ enum path_verdict layer_path_normalise(char *out, size_t *out_len, const char *n
 /* ---- dispatch.c: hands one file to every analyzer that wants it ---- */
 
 /* Yields a file's data in order: 1 with a block at *offset (gaps are holes of
- * zeros), 0 at the end, a negative code with err set when the source broke. */
+ * zeros), 0 at the end, a negative code with err set when the source broke.
+ * A block stays valid until the next call, and through it when that call
+ * returns 0: a file of one block is analyzed in place. */
 typedef int (*dispatch_block_fn)(void *ctx, const uint8_t **data, size_t *len, int64_t *offset,
                                  customs_error *err);
 

@@ -1,13 +1,9 @@
-/* layer_read: one streaming pass over a layer blob; libarchive walks the tar
- * that decompress.c produces, the dispatcher feeds analyzers, whiteouts and
- * opaque dirs are recorded, and both digests are checked at the end. */
-#include <archive.h>
-#include <archive_entry.h>
-#include <errno.h>
+/* layer_read: one streaming pass over a layer blob; tar_read.c walks the
+ * tar that decompress.c produces, the dispatcher feeds analyzers, whiteouts
+ * and opaque dirs are recorded, and both digests are checked at the end. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "layer/layer_internal.h"
 #include "util/error.h"
@@ -19,9 +15,7 @@
 
 struct walk {
 	struct layer_stream *stream;
-	struct archive *ar;
-	int stream_rc; /* the stream's failure, which libarchive only sees as -1 */
-	customs_error stream_err;
+	struct tar_reader *tar;
 	struct dispatch disp;
 	size_t wh_cap, opq_cap;
 	char path[LIMIT_PATH_BYTES + 1];
@@ -46,48 +40,9 @@ void layer_result_free(struct layer_result *r)
 	free(r);
 }
 
-static la_ssize_t read_cb(struct archive *a, void *ctx, const void **buf)
+static int stream_source(void *ctx, const uint8_t **data, size_t *len, customs_error *err)
 {
-	struct walk *w = ctx;
-	const uint8_t *p = NULL;
-	size_t n = 0;
-	int rc = layer_stream_next(w->stream, &p, &n, &w->stream_err);
-	if (rc < 0) {
-		w->stream_rc = rc;
-		archive_set_error(a, EIO, "%s", w->stream_err.message);
-		return -1;
-	}
-	*buf = p;
-	return rc == 0 ? 0 : (la_ssize_t)n;
-}
-
-/* A libarchive failure: the stream's own error when it caused it. */
-static int archive_fail(struct walk *w, const char *what, customs_error *err)
-{
-	if (w->stream_rc < 0) {
-		err_copy(err, &w->stream_err);
-		return w->stream_rc;
-	}
-	const char *msg = archive_error_string(w->ar);
-	return err_set(err, CUSTOMS_EINVAL, "tar %s: %s", what, msg ? msg : "unreadable");
-}
-
-static int data_block(void *ctx, const uint8_t **data, size_t *len, int64_t *offset,
-                      customs_error *err)
-{
-	struct walk *w = ctx;
-	const void *p = NULL;
-	size_t n = 0;
-	la_int64_t off = 0;
-	int r = archive_read_data_block(w->ar, &p, &n, &off);
-	if (r == ARCHIVE_EOF)
-		return 0;
-	if (r < ARCHIVE_WARN)
-		return archive_fail(w, "entry data", err);
-	*data = p;
-	*len = n;
-	*offset = off;
-	return 1;
+	return layer_stream_next(ctx, data, len, err);
 }
 
 static void warn_name(struct walk *w, const char *name, const char *why)
@@ -127,19 +82,16 @@ static int record_whiteout(struct walk *w, size_t dir_len, const char *base, cus
 	return rc < 0 ? err_set(err, rc, "out of memory") : 0;
 }
 
-static int walk_entry(struct walk *w, struct archive_entry *e, customs_error *err)
+static int walk_entry(struct walk *w, const struct tar_entry *e, customs_error *err)
 {
-	const char *name = archive_entry_pathname(e);
-	mode_t type = archive_entry_filetype(e);
+	const char *name = e->name;
 	size_t plen = 0;
-	if (!name)
-		name = "";
 	switch (layer_path_normalise(w->path, &plen, name, strlen(name))) {
 	case PATH_OK:
 		break;
 	case PATH_EMPTY:
 		/* The root itself ("./") is in most layers and says nothing. */
-		if (type != AE_IFDIR)
+		if (e->kind != TAR_DIR)
 			warn_name(w, name, "empty name");
 		return 0;
 	case PATH_DOTDOT:
@@ -154,20 +106,17 @@ static int walk_entry(struct walk *w, struct archive_entry *e, customs_error *er
 	const char *base = w->path + dir_len;
 	if (str_has_prefix(base, WH_PREFIX))
 		return record_whiteout(w, dir_len, base, err);
-	if ((type == AE_IFREG && !archive_entry_hardlink(e)) || type == AE_IFDIR) {
-		int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-		int rc = dispatch_entry(&w->disp, w->path, (uint32_t)archive_entry_mode(e), size,
-		                        archive_entry_uid(e), archive_entry_gid(e), err);
+	if (e->kind == TAR_FILE || e->kind == TAR_DIR) {
+		int rc = dispatch_entry(&w->disp, w->path, e->mode, e->size, e->uid, e->gid, err);
 		if (rc < 0)
 			return rc;
 	}
-	if (type == AE_IFREG && !archive_entry_hardlink(e)) {
-		int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+	if (e->kind == TAR_FILE) {
 		if (!dispatch_wanted(&w->disp, w->path))
 			return 0;
-		return dispatch_file(&w->disp, w->path, size, data_block, w, err);
+		return dispatch_file(&w->disp, w->path, e->size, tar_read_data, w->tar, err);
 	}
-	if (type == AE_IFDIR)
+	if (e->kind == TAR_DIR)
 		return 0;
 	/* Symlinks, hard links, devices: not followed, but they replace what a
 	 * lower layer had at this path. */
@@ -176,23 +125,16 @@ static int walk_entry(struct walk *w, struct archive_entry *e, customs_error *er
 
 static int walk_tar(struct walk *w, customs_error *err)
 {
-	struct archive_entry *e = NULL;
-	int rc = 0;
-	for (;;) {
-		int r = archive_read_next_header(w->ar, &e);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r < ARCHIVE_WARN)
-			return archive_fail(w, "header", err);
+	struct tar_entry e;
+	int rc;
+	while ((rc = tar_next(w->tar, &e, err)) > 0) {
 		if (++w->disp.res->n_entries > LIMIT_TAR_ENTRIES)
 			return err_set(err, CUSTOMS_ETOOLARGE, "more than %d tar entries",
 			               LIMIT_TAR_ENTRIES);
-		if ((rc = walk_entry(w, e, err)) < 0)
+		if ((rc = walk_entry(w, &e, err)) < 0)
 			return rc;
 	}
-	return 0;
+	return rc;
 }
 
 static const char *layer_name(const struct layer_ref *expect, const char *digest)
@@ -237,19 +179,8 @@ int layer_read(struct layer_result **out, struct blob *blob, const struct layer_
 	res = w->disp.res;
 	if ((rc = layer_stream_open(&w->stream, blob, err)) < 0)
 		goto out;
-	w->ar = archive_read_new();
-	if (!w->ar) {
-		rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	if ((rc = tar_reader_new(&w->tar, stream_source, w->stream, err)) < 0)
 		goto out;
-	}
-	/* Only tar: the bytes were decompressed above, and every other format
-	 * is attack surface a layer never needs. */
-	archive_read_support_format_tar(w->ar);
-	archive_read_support_format_gnutar(w->ar);
-	if (archive_read_open(w->ar, w, NULL, read_cb, NULL) != ARCHIVE_OK) {
-		rc = archive_fail(w, "open", err);
-		goto out;
-	}
 	if ((rc = walk_tar(w, err)) < 0)
 		goto out;
 	/* The end marker is not the end of the bytes: the digests cover the
@@ -269,8 +200,7 @@ out:
 	if (rc < 0 && expect && rc != CUSTOMS_EINTEGRITY && rc != CUSTOMS_ENOMEM)
 		err_prefix(err, "layer %s", layer_name(expect, "?"));
 	if (w) {
-		if (w->ar)
-			archive_read_free(w->ar);
+		tar_reader_free(w->tar);
 		layer_stream_free(w->stream);
 		if (rc == 0)
 			dispatch_take(&w->disp);

@@ -41,6 +41,12 @@
 /* Files listed in one package database (apk R: lines): a database cannot
  * meaningfully list more files than a layer may hold entries. */
 #define LIMIT_DB_FILES LIMIT_TAR_ENTRIES
+/* A tar entry's pax header or GNU long name/link: Go's archive/tar, which
+ * container runtimes unpack layers with, refuses more than 1 MiB. */
+#define LIMIT_TAR_SPECIAL_BYTES (1u << 20)
+/* Data regions of one sparse tar entry (16 bytes each in memory; the map
+ * costs its author at least 4 bytes of input per region). */
+#define LIMIT_SPARSE_REGIONS (1u << 20)
 /* Path length of an entry; Linux PATH_MAX. */
 #define LIMIT_PATH_BYTES 4096
 /* Whiteouts per layer. */

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "raw_header.h"
 #include "step_blob.h"
 
 #include "layer/layer.h"
@@ -485,26 +486,6 @@ static void test_empty_layers(void **state)
 		layer_result_free(r);
 	}
 	free(gz.p);
-}
-
-/* A ustar header by hand, for sizes no honest writer produces. */
-static void raw_header(uint8_t h[512], const char *name, const char *size_octal, char type)
-{
-	memset(h, 0, 512);
-	memcpy(h, name, strlen(name));
-	memcpy(h + 100, "0000644", 8);
-	memcpy(h + 108, "0000000", 8);
-	memcpy(h + 116, "0000000", 8);
-	memcpy(h + 124, size_octal, strlen(size_octal));
-	memcpy(h + 136, "00000000000", 12);
-	h[156] = (uint8_t)type;
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
 }
 
 /* ---------- a bomb made on the fly ---------- */
