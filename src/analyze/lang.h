@@ -49,7 +49,8 @@ int java_archive_parse(struct package_list *out, const char *path, const uint8_t
  * "\xff Go buildinf:" header (at least up to the end of its strings). */
 int go_buildinfo_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
                        struct warn_list *warnings, customs_error *err);
-/* The same on a whole binary image in memory: finds the header first.
+/* The same on a whole binary image in memory: finds the header first (and
+ * before Go 1.18, the version it points at through the ELF program headers).
  * CUSTOMS_ENOTFOUND when there is none (not a Go binary). */
 int go_binary_parse(struct package_list *out, const char *path, const uint8_t *data, size_t len,
                     struct warn_list *warnings, customs_error *err);

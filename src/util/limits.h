@@ -195,6 +195,13 @@
 /* Bytes of Go build info kept after the magic: real ones are a few KiB to
  * ~100 KiB (module lists of big programs). */
 #define LIMIT_GO_BUILDINFO_BYTES (4u << 20)
+/* Before Go 1.18 the build info points at the Go version: the longest
+ * release name taken ("go1.16.15", "go1.17rc2": real ones are under 16
+ * bytes), and how many such strings, and string headers pointing at them,
+ * are remembered while a binary streams past (a Go binary holds a few; the
+ * newest are kept). */
+#define LIMIT_GO_VERSION_BYTES      32u
+#define LIMIT_GO_VERSION_CANDIDATES 64u
 /* Nesting of YAML mappings/sequences walked in a pnpm lockfile. */
 #define LIMIT_YAML_DEPTH 64
 
@@ -227,6 +234,10 @@
 /* cargo-auditable: the ELF section table kept while a binary streams past
  * (65535 sections of 64 bytes fit). */
 #define LIMIT_ELF_SECTION_TABLE_BYTES (4u << 20)
+/* The ELF program header table kept while a binary streams past, to map
+ * addresses to file offsets: real ones hold about ten entries of 56 bytes;
+ * 64 KiB holds over a thousand. */
+#define LIMIT_ELF_PHDR_TABLE_BYTES (64u << 10)
 /* The inflated .dep-v0 JSON: real ones are a few hundred KB for 1000 crates;
  * anything past this is a bomb and is cut off. */
 #define LIMIT_RUST_AUDIT_JSON_BYTES (8u << 20)

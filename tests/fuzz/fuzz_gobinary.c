@@ -2,6 +2,8 @@
  * the streaming analyzer in chunks sized by the first byte. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analyze/lang.h"
 
@@ -17,20 +19,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	go_binary_parse(&l, "bin", data, size, NULL, &err);
 	go_buildinfo_parse(&l, "bin", data, size, NULL, &err);
 	package_list_free(&l);
-	/* The stream wants an ELF file: make every input one. */
-	static const uint8_t elf[4] = {0x7f, 'E', 'L', 'F'};
+	/* The stream wants an ELF file, and the pre-1.18 version is found
+	 * through its program headers: make every input one, read whole too
+	 * (the seeds in corpus/gobinary are such files without their magic). */
+	uint8_t *elf = malloc(size + 4);
+	if (!elf)
+		return 0;
+	memcpy(elf,
+	       "\x7f"
+	       "ELF",
+	       4);
+	memcpy(elf + 4, data, size);
+	go_binary_parse(&l, "bin", elf, size + 4, NULL, &err);
+	package_list_free(&l);
 	const struct analyzer_stream_ops *ops = analyzer_golang.stream;
 	void *st = NULL;
 	struct file_result fr = {0};
-	if (ops->open(&st, "bin", (int64_t)size + 4, &err) < 0)
+	if (ops->open(&st, "bin", (int64_t)size + 4, &err) < 0) {
+		free(elf);
 		return 0;
-	int rc = ops->chunk(st, elf, sizeof(elf), &err);
-	for (size_t off = 0; off < size && rc == 0; off += step)
-		rc = ops->chunk(st, data + off, size - off < step ? size - off : step, &err);
+	}
+	int rc = 0;
+	for (size_t off = 0, n; off < size + 4 && rc == 0; off += n) {
+		/* The first chunk holds the magic, as the dispatcher's do. */
+		n = off == 0 && step < 4 ? 4 : step;
+		n = size + 4 - off < n ? size + 4 - off : n;
+		rc = ops->chunk(st, elf + off, n, &err);
+	}
 	if (rc < 0)
 		ops->abort(st);
 	else
 		ops->close(st, &fr, NULL, &err);
 	file_result_clear(&fr);
+	free(elf);
 	return 0;
 }

@@ -1,9 +1,16 @@
 /* Tests for the Go build-info reader on Debian's Go programs (umoci, skopeo,
  * docker-registry), checked against `go version -m`, streamed and truncated. */
+#include "analyze/elf_map.h"
 #include "lang_test.h"
 #include "util/warn.h"
 
 static const char *const bins[] = {"/usr/bin/umoci", "/usr/bin/skopeo", "/usr/bin/docker-registry"};
+
+/* cmd/go's sentinels around the module list. */
+static const uint8_t start_sentinel[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
+                                           0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
+static const uint8_t end_sentinel[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
+                                         0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
 
 /* The packages `go version -m` lists, as "name@version" lines in the order
  * our list holds them after sorting: built from its output, applying "=>"
@@ -107,7 +114,8 @@ static void test_binaries(void **state)
 	}
 }
 
-/* Streams a file through the analyzer in chunks of `step` bytes. */
+/* Streams a file through the analyzer in chunks of `step` bytes (the first
+ * one at least 4, as the dispatcher guarantees). */
 static int stream(struct file_result *fr, const unsigned char *d, size_t len, size_t step,
                   struct warn_list *w)
 {
@@ -115,8 +123,9 @@ static int stream(struct file_result *fr, const unsigned char *d, size_t len, si
 	void *st = NULL;
 	customs_error err = {0};
 	assert_int_equal(ops->open(&st, "usr/bin/x", (int64_t)len, &err), 0);
-	for (size_t off = 0; off < len; off += step) {
-		size_t n = len - off < step ? len - off : step;
+	for (size_t off = 0, n; off < len; off += n) {
+		n = off == 0 && step < 4 ? 4 : step;
+		n = len - off < n ? len - off : n;
 		assert_int_equal(ops->chunk(st, d + off, n, &err), 0);
 	}
 	return ops->close(st, fr, w, &err);
@@ -249,16 +258,12 @@ static void test_synthetic(void **state)
 
 /* Before Go 1.18 the header holds pointers, and the module list (between
  * its sentinels, as cmd/go writes it) sits in .rodata before the header: its
- * modules are read, the Go version is not (a warning says so). No such
- * binary can be built here (Debian's Go is 1.19), so the layout is made by
- * hand: ELF magic, filler, the list, filler, a 16-byte aligned header. */
+ * modules are read; without ELF program headers the Go version is not (a
+ * warning says so). The layout is made by hand: ELF magic, filler, the
+ * list, filler, a 16-byte aligned header. */
 static void test_old_format(void **state)
 {
 	(void)state;
-	static const uint8_t start[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02,
-	                                  0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
-	static const uint8_t end[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
-	                                0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
 	const char *mod = "path\texample.com/old\n"
 	                  "mod\texample.com/old\t(devel)\t\n"
 	                  "dep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n"
@@ -271,9 +276,9 @@ static void test_old_format(void **state)
 	       "ELF",
 	       4);
 	size_t at = 1000;
-	memcpy(bin + at, start, 16);
+	memcpy(bin + at, start_sentinel, 16);
 	memcpy(bin + at + 16, mod, strlen(mod));
-	memcpy(bin + at + 16 + strlen(mod), end, 16);
+	memcpy(bin + at + 16 + strlen(mod), end_sentinel, 16);
 	uint8_t *hdr = bin + 2 * 4096; /* aligned: pointer format, 8-byte pointers */
 	memcpy(hdr, "\xff Go buildinf:", 14);
 	hdr[14] = 8;
@@ -287,7 +292,7 @@ static void test_old_format(void **state)
 	assert_non_null(lang_find(&l, "github.com/pkg/errors", "v0.9.1"));
 	assert_non_null(lang_find(&l, "golang.org/x/text", "v0.3.6"));
 	assert_int_equal(w.n, 1);
-	assert_non_null(strstr(w.items[0], "Go version unknown"));
+	assert_non_null(strstr(w.items[0], "Go version unknown (not an ELF file"));
 	package_list_free(&l);
 	/* Streamed, with chunk boundaries inside both sentinels. */
 	static const size_t steps[] = {7, 13, 1005, 4096};
@@ -306,12 +311,274 @@ static void test_old_format(void **state)
 	free(bin);
 }
 
+/* --- Go older than 1.18: the version through the ELF program headers ---
+ *
+ * No such toolchain or binary is here (Debian's Go is 1.19), so the layout
+ * is made by hand as Go's linker writes it: an ELF header, two PT_LOAD
+ * segments, .rodata holding the version string (not NUL-terminated, other
+ * string data follows) next to a decoy and the module list in its
+ * sentinels, .data holding the string headers (pointer, length), and the
+ * 16-byte aligned build info header pointing at one. The file offset of a
+ * byte is its address minus RO_VA in the first segment, RW_VA in the second. */
+#define RO_VA    0x400000u /* file [0, 0x2000) */
+#define RW_VA    0x600000u /* file [0x2000, 0x3000) */
+#define OLD_LEN  0x3000u
+#define DECOY_AT 0x1000u /* "go1.13" */
+#define VER_AT   0x1010u /* "go1.16.15" */
+#define MOD_AT   0x1100u
+
+struct old_layout {
+	bool is64, be;
+	bool data_first;    /* .data before the header (an external linker's order) */
+	uint64_t ptr;       /* the header's pointer; 0: the string header's address */
+	uint64_t str, len;  /* the string header; 0: the version string's */
+	uint16_t phnum;     /* 0: 2 */
+	uint16_t phentsize; /* 0: the class's */
+};
+
+static void put(uint8_t *p, uint64_t v, size_t w, bool be)
+{
+	for (size_t i = 0; i < w; i++)
+		p[be ? w - 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The binary (OLD_LEN bytes) and, in *hdr, the header's file offset. */
+static uint8_t *old_binary(const struct old_layout *o, size_t *hdr)
+{
+	uint8_t *b = calloc(1, OLD_LEN);
+	assert_non_null(b);
+	size_t w = o->is64 ? 8 : 4, ph = o->is64 ? 64 : 52;
+	size_t ent = o->phentsize ? o->phentsize : (o->is64 ? 56 : 32);
+	memcpy(b,
+	       "\x7f"
+	       "ELF",
+	       4);
+	b[4] = o->is64 ? 2 : 1;                                          /* EI_CLASS */
+	b[5] = o->be ? 2 : 1;                                            /* EI_DATA */
+	b[6] = 1;                                                        /* EI_VERSION */
+	put(b + 16, 2, 2, o->be);                                        /* e_type: ET_EXEC */
+	put(b + (o->is64 ? 32 : 28), ph, w, o->be);                      /* e_phoff */
+	put(b + (o->is64 ? 54 : 42), ent, 2, o->be);                     /* e_phentsize */
+	put(b + (o->is64 ? 56 : 44), o->phnum ? o->phnum : 2, 2, o->be); /* e_phnum */
+	static const uint64_t seg[2][3] = {{0, RO_VA, 0x2000}, {0x2000, RW_VA + 0x2000, 0x1000}};
+	for (size_t i = 0; i < 2; i++) {
+		uint8_t *e = b + ph + i * ent;
+		put(e, 1, 4, o->be);                               /* PT_LOAD */
+		put(e + (o->is64 ? 4 : 24), i ? 6 : 5, 4, o->be);  /* RX, then RW */
+		put(e + (o->is64 ? 8 : 4), seg[i][0], w, o->be);   /* p_offset */
+		put(e + (o->is64 ? 16 : 8), seg[i][1], w, o->be);  /* p_vaddr */
+		put(e + (o->is64 ? 32 : 16), seg[i][2], w, o->be); /* p_filesz */
+		put(e + (o->is64 ? 40 : 20), seg[i][2], w, o->be); /* p_memsz */
+	}
+	memcpy(b + DECOY_AT, "go1.13", 7);
+	memcpy(b + VER_AT, "go1.16.15internal/cpu.", 22);
+	const char *mod = "path\texample.com/old\n"
+	                  "mod\texample.com/old\t(devel)\t\n"
+	                  "dep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n"
+	                  "dep\tgolang.org/x/text\tv0.3.6\th1:y=\n";
+	memcpy(b + MOD_AT, start_sentinel, 16);
+	memcpy(b + MOD_AT + 16, mod, strlen(mod));
+	memcpy(b + MOD_AT + 16 + strlen(mod), end_sentinel, 16);
+	size_t data = o->data_first ? 0x2000 : 0x2400;
+	*hdr = o->data_first ? 0x2800 : 0x2000;
+	/* The decoy's string header first, then the version's. */
+	put(b + data + 0x20, RO_VA + DECOY_AT, w, o->be);
+	put(b + data + 0x20 + w, 6, w, o->be);
+	put(b + data + 0x40, o->str ? o->str : RO_VA + VER_AT, w, o->be);
+	put(b + data + 0x40 + w, o->len ? o->len : 9, w, o->be);
+	uint8_t *h = b + *hdr;
+	memcpy(h, "\xff Go buildinf:", 14);
+	h[14] = (uint8_t)w;
+	h[15] = o->be ? 1 : 0;
+	put(h + 16, o->ptr ? o->ptr : RW_VA + data + 0x40, w, o->be);
+	return b;
+}
+
+/* Chunk sizes: every one up to 600 (past the longest pattern kept across
+ * chunks, at every alignment), then powers of two to 65536; the last entry
+ * 0 stands for the whole buffer through go_binary_parse. */
+static size_t old_step(size_t i)
+{
+	return i < 600 ? i + 1 : i < 607 ? (size_t)1024 << (i - 600) : 0;
+}
+#define OLD_STEPS 608
+
+/* Reads b[0..len) whole and streamed in every chunk size: the stdlib
+ * `version` (NULL: none) and the two modules, and one warning holding
+ * `warn` (NULL: none). */
+static void check_old(const uint8_t *b, size_t len, const char *version, const char *warn)
+{
+	for (size_t i = 0; i < OLD_STEPS; i++) {
+		struct file_result fr = {0};
+		customs_error err = {0};
+		struct warn_list w;
+		warn_list_init(&w);
+		if (old_step(i))
+			assert_int_equal(stream(&fr, b, len, old_step(i), &w), 0);
+		else
+			assert_int_equal(go_binary_parse(&fr.pkgs, "x", b, len, &w, &err), 0);
+		if (fr.pkgs.n != (version ? 3u : 2u))
+			fail_msg("step %zu: %zu packages", old_step(i), fr.pkgs.n);
+		if (version)
+			assert_non_null(lang_find(&fr.pkgs, "stdlib", version));
+		else
+			assert_null(lang_find(&fr.pkgs, "stdlib", NULL));
+		assert_non_null(lang_find(&fr.pkgs, "github.com/pkg/errors", "v0.9.1"));
+		assert_non_null(lang_find(&fr.pkgs, "golang.org/x/text", "v0.3.6"));
+		assert_int_equal(w.n, warn ? 1 : 0);
+		if (warn && !(strstr(w.items[0], "version unknown") && strstr(w.items[0], warn)))
+			fail_msg("step %zu: %s", old_step(i), w.items[0]);
+		warn_list_free(&w);
+		file_result_clear(&fr);
+	}
+}
+
+static void test_old_version(void **state)
+{
+	(void)state;
+	/* ELF64 little-endian and ELF32 big-endian, .data after the header (Go's
+	 * linker) and before (an external one): the version the header points
+	 * at, never the decoy before it. */
+	static const struct old_layout ok[] = {
+	    {.is64 = true},
+	    {.is64 = true, .data_first = true},
+	    {.be = true},
+	    {.be = true, .data_first = true},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		size_t hdr;
+		uint8_t *b = old_binary(&ok[i], &hdr);
+		check_old(b, OLD_LEN, "v1.16.15", NULL);
+		/* Cut right after the header: found when .data came before it,
+		 * else a warning that says the file ends too soon. */
+		if (ok[i].data_first)
+			check_old(b, hdr + 32, "v1.16.15", NULL);
+		else
+			check_old(b, hdr + 32, NULL, "file ends before");
+		free(b);
+	}
+	/* What cannot be resolved gives the old warning and no stdlib, never a
+	 * guess from another candidate. */
+	static const struct {
+		struct old_layout o;
+		const char *warn;
+	} bad[] = {
+	    /* The header points outside every PT_LOAD, or past its end. */
+	    {{.is64 = true, .ptr = 0x900000}, "outside the file's loaded segments"},
+	    {{.is64 = true, .ptr = RW_VA + 0x2ff8}, "outside the file's loaded segments"},
+	    {{.is64 = true, .ptr = UINT64_MAX}, "outside the file's loaded segments"},
+	    {{.is64 = true, .ptr = RO_VA - 8}, "outside the file's loaded segments"},
+	    /* At a string header of the wrong length, or not at the string. */
+	    {{.is64 = true, .len = 8}, "no Go version string"},
+	    {{.is64 = true, .len = 10}, "no Go version string"},
+	    {{.is64 = true, .len = UINT64_MAX}, "no Go version string"},
+	    {{.is64 = true, .str = RO_VA + VER_AT + 1, .len = 8}, "no Go version string"},
+	    {{.is64 = true, .str = UINT64_MAX}, "no Go version string"},
+	    /* At a byte that is no string header's start. */
+	    {{.is64 = true, .data_first = true, .ptr = RW_VA + 0x2000 + 0x44},
+	     "no Go version string"},
+	    /* Program headers missing, too short, too many. */
+	    {{.is64 = true, .phnum = 0xffff}, "no ELF program headers"},
+	    {{.is64 = true, .phentsize = 55}, "too short"},
+	    {{.is64 = true, .phnum = 2000}, "too large"},
+	    {{.be = true, .phentsize = 31}, "too short"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t hdr;
+		uint8_t *b = old_binary(&bad[i].o, &hdr);
+		check_old(b, OLD_LEN, NULL, bad[i].warn);
+		free(b);
+	}
+	/* Build info and ELF class disagree on the pointer size. */
+	size_t hdr;
+	uint8_t *b = old_binary(&(struct old_layout){.is64 = true}, &hdr);
+	b[hdr + 14] = 4;
+	check_old(b, OLD_LEN, NULL, "pointer size or byte order");
+	free(b);
+}
+
+/* A real binary in the pre-1.18 layout: umoci (Go 1.19, linked by the
+ * system linker, so .data comes before .go.buildinfo) with its header made
+ * to point, as before Go 1.18, at runtime.buildVersion's string header (the
+ * one pointer-aligned (address, length) pair in the file pointing at its
+ * version string) and its inline strings wiped. */
+static void test_old_version_real(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	unsigned char *d = file_read("/usr/bin/umoci", &len);
+	if (!d)
+		skip();
+	struct package_list l = {0};
+	customs_error err = {0};
+	assert_int_equal(go_binary_parse(&l, "b", d, len, NULL, &err), 0);
+	const customs_package *std = lang_find(&l, "stdlib", NULL);
+	assert_non_null(std);
+	char want[32];
+	snprintf(want, sizeof(want), "go%s", std->version + 1); /* v1.19.8 -> go1.19.8 */
+	size_t wn = strlen(want);
+	struct elf_map m = {0};
+	assert_int_equal(elf_map_feed(&m, d, len, 0), 0);
+	assert_true(m.ready && m.is64 && !m.be);
+	uint8_t *hdr = d;
+	while ((hdr = memmem(hdr, len - (size_t)(hdr - d), "\xff Go buildinf:", 14)) &&
+	       (hdr - d) % 16)
+		hdr++;
+	assert_non_null(hdr);
+	uint64_t pair_va = 0;
+	size_t pairs = 0;
+	for (const uint8_t *p = d; (p = memmem(p, len - (size_t)(p - d), want, wn)); p++) {
+		uint64_t va;
+		uint8_t pat[16];
+		if (!elf_map_vaddr(&m, (uint64_t)(p - d), wn, &va))
+			continue;
+		put(pat, va, 8, false);
+		put(pat + 8, wn, 8, false);
+		for (const uint8_t *q = d; (q = memmem(q, len - (size_t)(q - d), pat, 16)); q++) {
+			if ((q - d) % 8)
+				continue;
+			/* .data before the header: the case a stream must remember. */
+			assert_true(q < hdr);
+			assert_true(elf_map_vaddr(&m, (uint64_t)(q - d), 16, &pair_va));
+			pairs++;
+		}
+	}
+	assert_int_equal(pairs, 1);
+	hdr[15] = 0;
+	put(hdr + 16, pair_va, 8, false);
+	put(hdr + 24, 0, 8, false);
+	const uint8_t *end = memmem(hdr, 4096, end_sentinel, 16);
+	assert_non_null(end);
+	memset(hdr + 32, 0, (size_t)(end + 16 - (hdr + 32)));
+	/* The stdlib package as before, and no warning. */
+	static const size_t steps[] = {0, 4093, 65536, 1 << 20};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct file_result fr = {0};
+		struct warn_list w;
+		warn_list_init(&w);
+		if (steps[i])
+			assert_int_equal(stream(&fr, d, len, steps[i], &w), 0);
+		else
+			assert_int_equal(go_binary_parse(&fr.pkgs, "b", d, len, &w, &err), 0);
+		assert_int_equal(fr.pkgs.n, 1);
+		assert_string_equal(fr.pkgs.items[0].name, "stdlib");
+		assert_string_equal(fr.pkgs.items[0].version, std->version);
+		assert_int_equal(w.n, 0);
+		warn_list_free(&w);
+		file_result_clear(&fr);
+	}
+	elf_map_free(&m);
+	package_list_free(&l);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_binaries),   cmocka_unit_test(test_stream),
-	    cmocka_unit_test(test_truncated),  cmocka_unit_test(test_synthetic),
-	    cmocka_unit_test(test_old_format),
+	    cmocka_unit_test(test_binaries),         cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_truncated),        cmocka_unit_test(test_synthetic),
+	    cmocka_unit_test(test_old_format),       cmocka_unit_test(test_old_version),
+	    cmocka_unit_test(test_old_version_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
