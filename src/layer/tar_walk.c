@@ -111,11 +111,9 @@ static int walk_entry(struct walk *w, const struct tar_entry *e, customs_error *
 		if (rc < 0)
 			return rc;
 	}
-	if (e->kind == TAR_FILE) {
-		if (!dispatch_wanted(&w->disp, w->path))
-			return 0;
+	/* Data nobody wants is skipped by the next tar_next. */
+	if (e->kind == TAR_FILE)
 		return dispatch_file(&w->disp, w->path, e->size, tar_read_data, w->tar, err);
-	}
 	if (e->kind == TAR_DIR)
 		return 0;
 	/* Symlinks, hard links, devices: not followed, but they replace what a
