@@ -8,6 +8,7 @@
 #include <zstd.h>
 
 #include "layer/layer_internal.h"
+#include "util/bigbuf.h"
 #include "util/error.h"
 #include "util/limits.h"
 
@@ -88,6 +89,11 @@ struct layer_stream {
 	int prod_rc;
 	customs_error prod_err;
 	bool done; /* consumer saw the end */
+
+	/* Big blobs: every slot of both rings in one huge-page-backed region
+	 * (small blobs malloc each slot: the fuzzers' red zones stay exact). */
+	uint8_t *region;
+	size_t region_size;
 };
 
 void layer_stream_free(struct layer_stream *s)
@@ -111,10 +117,14 @@ void layer_stream_free(struct layer_stream *s)
 		pthread_cond_destroy(&s->cv_in_full);
 		pthread_cond_destroy(&s->cv_in_free);
 	}
-	for (size_t i = 0; i < N_SLOTS; i++)
-		free(s->slot[i]);
-	for (size_t i = 0; i < N_IN_SLOTS; i++)
-		free(s->in_slot[i]);
+	if (s->region) {
+		bigbuf_free(s->region, s->region_size);
+	} else {
+		for (size_t i = 0; i < N_SLOTS; i++)
+			free(s->slot[i]);
+		for (size_t i = 0; i < N_IN_SLOTS; i++)
+			free(s->in_slot[i]);
+	}
 	free(s->carry);
 	sha256_free(s->blob_hash);
 	sha256_free(s->tar_hash);
@@ -319,6 +329,28 @@ static int sniff(struct layer_stream *s, customs_error *err)
 
 static void *producer(void *arg);
 
+static int alloc_rings(struct layer_stream *s, bool small, bool in_ring, customs_error *err)
+{
+	size_t ring = N_SLOTS * s->slot_bytes;
+	if (!small) {
+		s->region_size = ring + (in_ring ? N_IN_SLOTS * s->in_chunk : 0);
+		if (!(s->region = bigbuf_alloc(s->region_size)))
+			return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+		for (size_t i = 0; i < N_SLOTS; i++)
+			s->slot[i] = s->region + i * s->slot_bytes;
+		for (size_t i = 0; in_ring && i < N_IN_SLOTS; i++)
+			s->in_slot[i] = s->region + ring + i * s->in_chunk;
+		return 0;
+	}
+	for (size_t i = 0; i < N_SLOTS; i++)
+		if (!(s->slot[i] = malloc(s->slot_bytes)))
+			return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	for (size_t i = 0; in_ring && i < N_IN_SLOTS; i++)
+		if (!(s->in_slot[i] = malloc(s->in_chunk)))
+			return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	return 0;
+}
+
 int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_error *err)
 {
 	int rc = 0;
@@ -365,19 +397,12 @@ int layer_stream_open(struct layer_stream **out, struct blob *blob, customs_erro
 	} else {
 		s->codec = CODEC_PLAIN;
 	}
-	for (size_t i = 0; i < N_SLOTS; i++)
-		if (!(s->slot[i] = malloc(s->slot_bytes))) {
-			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
-			goto out;
-		}
 	/* Plain tar is read straight into the tar ring: a reader thread would
 	 * only add a copy. Small blobs are read by the producer itself: a third
 	 * thread costs more than it saves there (and fuzzing would crawl). */
-	for (size_t i = 0; s->codec != CODEC_PLAIN && !small && !s->in_eof && i < N_IN_SLOTS; i++)
-		if (!(s->in_slot[i] = malloc(s->in_chunk))) {
-			rc = err_set(err, CUSTOMS_ENOMEM, "out of memory");
-			goto out;
-		}
+	bool in_ring = s->codec != CODEC_PLAIN && !small && !s->in_eof;
+	if ((rc = alloc_rings(s, small, in_ring, err)) < 0)
+		goto out;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv_full, NULL);
 	pthread_cond_init(&s->cv_free, NULL);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layer/layer_internal.h"
+#include "util/bigbuf.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/strutil.h"
@@ -37,7 +38,7 @@ int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
 
 void dispatch_clear(struct dispatch *d)
 {
-	free(d->capture);
+	bigbuf_free(d->capture, d->capture_cap);
 	free(d->want);
 	free(d->states);
 	free(d->modes);
@@ -190,8 +191,8 @@ static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
 	size_t cap = d->capture_cap * 2;
 	if (cap < size || cap > LIMIT_CAPTURE_BYTES)
 		cap = size;
-	free(d->capture);
-	d->capture = malloc(cap ? cap : 1);
+	bigbuf_free(d->capture, d->capture_cap);
+	d->capture = bigbuf_alloc(cap);
 	d->capture_cap = d->capture ? cap : 0;
 	if (!d->capture)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory capturing a %zu-byte file",

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "util/bigbuf.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/pool.h"
@@ -111,12 +112,40 @@ static void test_warn_and_err(void **state)
 	assert_int_equal(err_set(NULL, CUSTOMS_EIO, "x"), CUSTOMS_EIO);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Big buffers are usable to their last byte; outside AddressSanitizer they
+ * start on a huge-page boundary (else THP cannot back them). */
+static void test_bigbuf(void **state)
+{
+	static const size_t sizes[] = {0, 1, 4096, (1u << 20) - 1, 1u << 20, 3u << 20, 5u << 20};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		uint8_t *p = bigbuf_alloc(sizes[i]);
+		assert_non_null(p);
+		memset(p, 0xa5, sizes[i]);
+		if (sizes[i])
+			assert_int_equal(p[sizes[i] - 1], 0xa5);
+#ifndef UNDER_ASAN
+		if (sizes[i] >= (1u << 20))
+			assert_int_equal((uintptr_t)p % (2u << 20), 0);
+#endif
+		bigbuf_free(p, sizes[i]);
+	}
+	bigbuf_free(NULL, 5u << 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_buf_cap),      cmocka_unit_test(test_parse_u64_boundaries),
 	    cmocka_unit_test(test_sha256),       cmocka_unit_test(test_pool),
-	    cmocka_unit_test(test_warn_and_err),
+	    cmocka_unit_test(test_warn_and_err), cmocka_unit_test(test_bigbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
