@@ -8,6 +8,7 @@
 #include "util/bigbuf.h"
 #include "util/error.h"
 #include "util/limits.h"
+#include "util/radix.h"
 #include "util/strutil.h"
 
 enum mode { MODE_NONE, MODE_WHOLE, MODE_STREAM, MODE_SKIPPED };
@@ -46,17 +47,11 @@ void dispatch_clear(struct dispatch *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 struct layer_result *dispatch_take(struct dispatch *d)
 {
 	struct layer_result *r = d->res;
 	if (r->n_path_hashes > 1)
-		qsort(r->path_hashes, r->n_path_hashes, sizeof(*r->path_hashes), cmp_u64);
+		radix_sort_u64(r->path_hashes, r->n_path_hashes);
 	d->res = NULL;
 	return r;
 }
