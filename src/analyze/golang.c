@@ -636,13 +636,16 @@ static int go_chunk(void *state, const uint8_t *d, size_t n, customs_error *err)
 	int rc = 0;
 	if (s->not_elf || s->settled)
 		return 0;
-	if (s->off == 0 && (n < 4 || memcmp(d,
-	                                    "\x7f"
-	                                    "ELF",
-	                                    4) != 0)) {
-		/* Chunks are at least 4 bytes unless the file is shorter. */
-		s->not_elf = true;
-		return 0;
+	if (s->off < 4) {
+		/* The magic may come split over the first chunks: a file's data
+		 * can start anywhere in the decompressed stream's buffers. */
+		static const char elf[4] = "\x7f"
+		                           "ELF";
+		size_t k = n < 4 - s->off ? n : (size_t)(4 - s->off);
+		if (memcmp(d, elf + s->off, k) != 0) {
+			s->not_elf = true;
+			return 0;
+		}
 	}
 	if ((!s->ver && !(s->ver = calloc(1, sizeof(*s->ver)))) ||
 	    version_feed(s->ver, d, n, s->off))

@@ -114,8 +114,8 @@ static void test_binaries(void **state)
 	}
 }
 
-/* Streams a file through the analyzer in chunks of `step` bytes (the first
- * one at least 4, as the dispatcher guarantees). */
+/* Streams a file through the analyzer in chunks of `step` bytes (even the
+ * ELF magic may come split). */
 static int stream(struct file_result *fr, const unsigned char *d, size_t len, size_t step,
                   struct warn_list *w)
 {
@@ -124,8 +124,7 @@ static int stream(struct file_result *fr, const unsigned char *d, size_t len, si
 	customs_error err = {0};
 	assert_int_equal(ops->open(&st, "usr/bin/x", (int64_t)len, &err), 0);
 	for (size_t off = 0, n; off < len; off += n) {
-		n = off == 0 && step < 4 ? 4 : step;
-		n = len - off < n ? len - off : n;
+		n = len - off < step ? len - off : step;
 		assert_int_equal(ops->chunk(st, d + off, n, &err), 0);
 	}
 	return ops->close(st, fr, w, &err);
@@ -142,6 +141,19 @@ static void test_stream(void **state)
 	struct package_list whole = {0};
 	customs_error err = {0};
 	assert_int_equal(go_binary_parse(&whole, "usr/bin/x", d, len, NULL, &err), 0);
+	/* The ELF magic split over the first chunks (1, 2, then the rest). */
+	{
+		struct file_result fr = {0};
+		const struct analyzer_stream_ops *ops = analyzer_golang.stream;
+		void *st = NULL;
+		assert_int_equal(ops->open(&st, "usr/bin/x", (int64_t)len, &err), 0);
+		assert_int_equal(ops->chunk(st, d, 1, &err), 0);
+		assert_int_equal(ops->chunk(st, d + 1, 2, &err), 0);
+		assert_int_equal(ops->chunk(st, d + 3, len - 3, &err), 0);
+		assert_int_equal(ops->close(st, &fr, NULL, &err), 0);
+		assert_int_equal(fr.pkgs.n, whole.n);
+		file_result_clear(&fr);
+	}
 	/* Odd chunk sizes put the magic across chunk boundaries. */
 	static const size_t steps[] = {1 << 20, 65536, 4093, 7, 13};
 	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
