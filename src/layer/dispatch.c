@@ -39,6 +39,7 @@ int dispatch_init(struct dispatch *d, const struct analyzer *const *analyzers,
 
 void dispatch_clear(struct dispatch *d)
 {
+	side_job_free(d->side);
 	bigbuf_free(d->capture, d->capture_cap);
 	free(d->want);
 	free(d->states);
@@ -47,8 +48,44 @@ void dispatch_clear(struct dispatch *d)
 	memset(d, 0, sizeof(*d));
 }
 
+static void warn_analyzer(struct dispatch *d, const char *path, const struct analyzer *a,
+                          const customs_error *e)
+{
+	char *safe = str_sanitize(path, strlen(path));
+	warn_add(d->warnings, "%s: %s: %s", safe ? safe : "?", a->name,
+	         e->message[0] ? e->message : customs_strerror(e->code));
+	free(safe);
+}
+
+/* Waits for the side job and puts its results in their placeholders. */
+static void collect_side(struct dispatch *d)
+{
+	struct side_job *j = d->side;
+	if (!j)
+		return;
+	side_job_wait(j);
+	for (size_t k = 0; k < j->n; k++) {
+		struct side_result *r = &j->results[k];
+		const struct analyzer *a = d->analyzers[r->analyzer];
+		if (r->rc < 0) {
+			/* The empty placeholder still shadows the lower layers. */
+			warn_analyzer(d, j->path, a, &r->err);
+			continue;
+		}
+		struct file_result *dst = &d->res->files[r->slot];
+		free(r->fr.path);
+		r->fr.path = dst->path;
+		r->fr.analyzer = dst->analyzer;
+		*dst = r->fr;
+		memset(&r->fr, 0, sizeof(r->fr));
+	}
+	side_job_free(j);
+	d->side = NULL;
+}
+
 struct layer_result *dispatch_take(struct dispatch *d)
 {
+	collect_side(d);
 	struct layer_result *r = d->res;
 	if (r->n_path_hashes > 1)
 		radix_sort_u64(r->path_hashes, r->n_path_hashes);
@@ -108,15 +145,6 @@ static int push_empty(struct dispatch *d, const char *path, const struct analyze
 {
 	struct file_result fr = {0};
 	return push_result(d, path, a, &fr, err);
-}
-
-static void warn_analyzer(struct dispatch *d, const char *path, const struct analyzer *a,
-                          const customs_error *e)
-{
-	char *safe = str_sanitize(path, strlen(path));
-	warn_add(d->warnings, "%s: %s: %s", safe ? safe : "?", a->name,
-	         e->message[0] ? e->message : customs_strerror(e->code));
-	free(safe);
 }
 
 static void abort_streams(struct dispatch *d, size_t n_want)
@@ -233,18 +261,54 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 	return need;
 }
 
+/* Whether analyzer i reads this big captured file on the side job. */
+static bool on_side(const struct dispatch *d, size_t i, bool side)
+{
+	return side && d->modes[i] == MODE_WHOLE && !analyzer_reads_every_file(d->analyzers[i]);
+}
+
+/* Hands the capture to a side job for the analyzers marked on_side, whose
+ * placeholders were pushed; waits for the last job first (one at a time). */
+static int start_side(struct dispatch *d, const char *path, int64_t size, struct side_result *side,
+                      size_t n_side, customs_error *err)
+{
+	collect_side(d);
+	int rc = side_job_start(&d->side, d->analyzers, d->warnings, path, d->capture, (size_t)size,
+	                        d->capture_cap, side, n_side, err);
+	if (rc < 0) {
+		free(side);
+		return rc;
+	}
+	d->capture = NULL;
+	d->capture_cap = 0;
+	return 0;
+}
+
 /* Collects the results, in analyzer order, once the bytes are all in (at
- * whole, for whole-file analyzers). */
+ * whole, for whole-file analyzers; captured says whole is d->capture). */
 static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_want,
-                  const uint8_t *whole, customs_error *err)
+                  const uint8_t *whole, bool captured, customs_error *err)
 {
 	int rc = 0;
+	bool side = captured && (uint64_t)size >= SIDE_JOB_MIN_BYTES;
+	struct side_result *sides = NULL;
+	size_t n_side = 0;
+	if (side && !(sides = calloc(n_want, sizeof(*sides))))
+		side = false; /* then all here, at once */
 	for (size_t k = 0; k < n_want; k++) {
 		size_t i = d->want[k];
 		const struct analyzer *a = d->analyzers[i];
 		struct file_result fr = {0};
 		customs_error e = {0};
 		int arc = 0;
+		if (on_side(d, i, side)) {
+			d->modes[i] = MODE_NONE;
+			if (rc == 0 && (rc = push_empty(d, path, a, err)) == 0) {
+				sides[n_side].analyzer = i;
+				sides[n_side++].slot = d->res->n_files - 1;
+			}
+			continue;
+		}
 		if (d->modes[i] == MODE_WHOLE) {
 			static const uint8_t empty[1];
 			const uint8_t *data = size ? whole : empty;
@@ -269,6 +333,9 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 		else
 			file_result_clear(&fr);
 	}
+	if (rc == 0 && n_side)
+		return start_side(d, path, size, sides, n_side, err);
+	free(sides);
 	return rc;
 }
 
@@ -339,7 +406,7 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 			fill_hole(d, path, n_want, captured, pos, (uint64_t)size - pos, &holes);
 		}
 	}
-	return finish(d, path, size, n_want, captured ? d->capture : in_place, err);
+	return finish(d, path, size, n_want, captured ? d->capture : in_place, captured, err);
 fail:
 	abort_streams(d, n_want);
 	for (size_t k = 0; k < n_want; k++)

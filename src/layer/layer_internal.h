@@ -3,6 +3,8 @@
 #ifndef LAYER_LAYER_INTERNAL_H
 #define LAYER_LAYER_INTERNAL_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,10 +97,49 @@ struct dispatch {
 	size_t hashes_cap;
 	uint8_t *capture; /* reused whole-file buffer, grows up to the analyzers' caps */
 	size_t capture_cap;
-	size_t *want;         /* scratch: indexes of the analyzers wanting the current file */
-	void **states;        /* scratch: streaming states */
-	unsigned char *modes; /* scratch: how each analyzer gets the file */
+	size_t *want;          /* scratch: indexes of the analyzers wanting the current file */
+	void **states;         /* scratch: streaming states */
+	unsigned char *modes;  /* scratch: how each analyzer gets the file */
+	struct side_job *side; /* a big file's analysis still running, or NULL */
 };
+
+/* ---- side_job.c: a big file's whole-file analyzers on a thread of their own ---- */
+
+/* Files captured whole and at least this big are analyzed beside the walk:
+ * reading a fat jar takes tens of milliseconds, during which the walk, and
+ * the decompression ahead of it, would otherwise stand still. */
+#define SIDE_JOB_MIN_BYTES (1u << 20)
+
+struct side_result {
+	size_t analyzer; /* index in the dispatcher's table */
+	size_t slot;     /* index of its placeholder in res->files */
+	struct file_result fr;
+	int rc;
+	customs_error err;
+};
+
+struct side_job {
+	pthread_t thread;
+	bool threaded; /* false: it ran at once, on the caller's thread */
+	const struct analyzer *const *analyzers;
+	struct warn_list *warnings;
+	char *path;
+	uint8_t *data; /* a bigbuf of cap bytes, owned by the job */
+	size_t size, cap;
+	struct side_result *results;
+	size_t n;
+};
+
+/* Runs the whole-file analyzers of results[0..n) (analyzer and slot set) on
+ * data[0..size), which the job takes (a bigbuf of cap bytes), on a new
+ * thread, or at once when none can be started. *out owns results too. */
+int side_job_start(struct side_job **out, const struct analyzer *const *analyzers,
+                   struct warn_list *warnings, const char *path, uint8_t *data, size_t size,
+                   size_t cap, struct side_result *results, size_t n, customs_error *err);
+/* Waits for the job to end; its results are then the caller's to take. */
+void side_job_wait(struct side_job *j);
+/* Frees the job (after side_job_wait), its data and the results left in it. */
+void side_job_free(struct side_job *j);
 
 /* Also makes the empty layer_result (d->res) the walk fills; the caller
  * takes it (setting d->res to NULL) on success, else dispatch_clear frees it. */

@@ -1039,6 +1039,72 @@ static void test_merge_pkg_layer(void **state)
 	free_layers(l, 3);
 }
 
+/* Big files' whole-file analyzers run beside the walk (side_job.c): their
+ * results land where a synchronous run puts them, in entry order, failures
+ * give warnings, and a later entry at the same path still comes after. */
+static const struct path_rule big_rules[] = {{PATH_SUFFIX, ".big"}};
+static const struct analyzer big_analyzer = {"big", big_rules, 1,    8 << 20, lines_analyze,
+                                             NULL,  NULL,      NULL, NULL};
+static const struct analyzer *const big_and_sum[] = {&big_analyzer, &sum_analyzer, NULL};
+
+static char *big_text(const char *prefix, size_t bytes, size_t *lines)
+{
+	/* Lines of about 1 KiB (a long third field): a few thousand packages. */
+	char *t = malloc(bytes + 2048), pad[1001];
+	memset(pad, 'x', 1000);
+	pad[1000] = '\0';
+	size_t n = 0;
+	*lines = 0;
+	while (n < bytes)
+		n += (size_t)sprintf(t + n, "%s%zu 1.%zu %s\n", prefix, (*lines)++, n % 7, pad);
+	return t;
+}
+
+static void test_side_jobs(void **state)
+{
+	struct bytes tar = {0}, gz = {0};
+	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	static const char *const names[] = {"a.big", "b.big", "bad.big", "c.big"};
+	static const size_t sizes[] = {3 << 20, 2 << 20, 3 << 19, 5 << 20};
+	size_t want[4];
+	for (size_t i = 0; i < 4; i++) {
+		char *t = big_text(names[i], sizes[i], &want[i]);
+		tar_add(a, names[i], AE_IFREG, t, strlen(t), NULL);
+		free(t);
+		tar_file(a, "small.big", "small 1\n");
+	}
+	tar_add(a, "c.big", AE_IFLNK, NULL, 0, "a.big");
+	tar_end(a);
+	gzip_append(&gz, tar.p, tar.n);
+	for (size_t step = 0; step <= 100000; step += 100000) {
+		struct warn_list w;
+		warn_list_init(&w);
+		struct layer_result *r = NULL;
+		customs_error err = {0};
+		assert_int_equal(read_layer_ex(&r, &gz, step, NULL, big_and_sum, &w, &err), 0);
+		assert_int_equal(find(r, "a.big", "big")->pkgs.n, want[0]);
+		assert_int_equal(find(r, "b.big", "big")->pkgs.n, want[1]);
+		assert_string_equal(find(r, "b.big", "big")->pkgs.items[5].name, "b.big5");
+		assert_int_equal(find(r, "bad.big", "big")->pkgs.n, 0);
+		assert_true(has_warning(&w, "bad.big: big: refusing bad file"));
+		/* c.big's packages first, then the symlink's empty shadow. */
+		size_t first = SIZE_MAX, last = 0;
+		for (size_t i = 0; i < r->n_files; i++)
+			if (strcmp(r->files[i].path, "c.big") == 0 &&
+			    strcmp(r->files[i].analyzer, "big") == 0) {
+				first = first == SIZE_MAX ? i : first;
+				last = i;
+			}
+		assert_true(first < last);
+		assert_int_equal(r->files[first].pkgs.n, want[3]);
+		assert_int_equal(r->files[last].pkgs.n, 0);
+		layer_result_free(r);
+		warn_list_free(&w);
+	}
+	free(tar.p);
+	free(gz.p);
+}
+
 static void test_merge_many(void **state)
 {
 	/* 200k paths over two layers with a whiteout of half of them: must be
@@ -1088,6 +1154,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_whiteout_dir),
 	    cmocka_unit_test(test_merge_pkg_layer),
 	    cmocka_unit_test(test_merge_many),
+	    cmocka_unit_test(test_side_jobs),
 	};
 	/* LAYER_TEST_FILTER=test_names runs one test (a glob). */
 	if (getenv("LAYER_TEST_FILTER"))

@@ -48,6 +48,12 @@ struct got {
 	uint8_t *data;
 };
 
+static void free_got(struct got *g, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(g[i].data);
+}
+
 /* Reads every entry (data of files up to 64 MiB); returns the count, or the
  * reader's error code. */
 static int read_all(const uint8_t *p, size_t n, size_t step, struct got *out, size_t max,
@@ -84,13 +90,11 @@ static int read_all(const uint8_t *p, size_t n, size_t step, struct got *out, si
 			break;
 	}
 	tar_reader_free(t);
-	return rc < 0 ? rc : count;
-}
-
-static void free_got(struct got *g, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(g[i].data);
+	if (rc < 0) {
+		free_got(out, count);
+		return rc;
+	}
+	return count;
 }
 
 static const size_t steps[] = {1, 7, 511, 512, 513, 4096, 65536, SIZE_MAX};
