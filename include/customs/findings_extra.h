@@ -60,7 +60,9 @@ const customs_malware *customs_inventory_malware(const customs_inventory *inv, s
  * scan whether malware scanning is possible. The engine stays loaded for
  * the process and later scans with the same settings reuse it. Returns 0;
  * CUSTOMS_ENOTFOUND when there are no signatures at all; CUSTOMS_EUSAGE when
- * a rule file or the database does not load (err says which). *n_signatures
+ * a rule file or the database does not load (err says which);
+ * CUSTOMS_EUNSUPPORTED when libclamav, or libyara for YARA rules, is not
+ * installed (they are loaded on first use, not linked). *n_signatures
  * (may be NULL) gets the number loaded. */
 int customs_malware_load(const customs_scan_options *opts, uint64_t *n_signatures,
                          customs_error *err);

@@ -178,8 +178,8 @@ static int add_rule_file(struct scan_cli *sc, const char *path)
 }
 
 /* Loads the malware engine before the scan (the scan then reuses it). With
- * the default scanners, no signatures at all only drops malware scanning,
- * said once; asked for by name, it is a usage error. */
+ * the default scanners, no signatures at all or no libclamav only drops
+ * malware scanning, said once; asked for by name, it is an error. */
 static int prepare_malware(struct scan_cli *sc, struct image_cli *ic)
 {
 	customs_error err = {0};
@@ -190,18 +190,18 @@ static int prepare_malware(struct scan_cli *sc, struct image_cli *ic)
 	ic->scan.malware_rules = sc->malware_rules;
 	ic->scan.n_malware_rules = sc->n_malware_rules;
 	int r = customs_malware_load(&ic->scan, NULL, &err);
-	if (r == CUSTOMS_ENOTFOUND && !sc->scanners_given) {
+	if ((r == CUSTOMS_ENOTFOUND || r == CUSTOMS_EUNSUPPORTED) && !sc->scanners_given) {
 		if (!ic->quiet)
-			fprintf(stderr,
-			        "customs: malware scanning skipped: %s (run freshclam, or give "
-			        "--malware-rules FILE)\n",
-			        err.message);
+			fprintf(stderr, "customs: malware scanning skipped: %s%s\n", err.message,
+			        r == CUSTOMS_ENOTFOUND
+			            ? " (run freshclam, or give --malware-rules FILE)"
+			            : "");
 		sc->scanners &= ~CUSTOMS_SCAN_MALWARE;
 		return EXIT_OK;
 	}
 	if (r) {
 		cli_print_error(&err);
-		return r == CUSTOMS_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+		return r == CUSTOMS_ENOMEM || r == CUSTOMS_EUNSUPPORTED ? EXIT_RUNTIME : EXIT_USAGE;
 	}
 	return EXIT_OK;
 }

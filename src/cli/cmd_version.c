@@ -1,18 +1,18 @@
 /* `customs version`: the tool's version and the versions of the libraries it
  * was built with and runs with. */
 #include <archive.h>
-#include <clamav.h>
 #include <isa-l.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <yaml.h>
-#include <yara.h>
 #include <zstd.h>
 
 #include "cli/cli.h"
+#include "util/clamav_lazy.h"
 #include "util/curl_lazy.h"
+#include "util/yara_lazy.h"
 
 static int run(int argc, char **argv)
 {
@@ -29,8 +29,17 @@ static int run(int argc, char **argv)
 	printf("libyaml %s\n", yaml_get_version_string());
 	printf("sqlite %s\n", sqlite3_libversion());
 	printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
-	printf("libclamav %s\n", cl_retver());
-	printf("libyara %s\n", YR_VERSION);
+	/* Loaded on first use like libcurl: a missing one is said, not fatal. */
+	if (clamav_lazy_load(&err) == 0)
+		printf("libclamav %s\n", cl_retver());
+	else
+		printf("libclamav not loaded: %s\n", err.message);
+	/* libyara has no version call: the one of the headers, whose ABI
+	 * (soname) the loaded library has. */
+	if (yara_lazy_load(&err) == 0)
+		printf("libyara %s\n", YR_VERSION);
+	else
+		printf("libyara not loaded: %s\n", err.message);
 	return EXIT_OK;
 }
 

@@ -1,50 +1,31 @@
 /* libcurl through dlopen: see curl_lazy.h for why. */
-#include <dlfcn.h>
-#include <pthread.h>
-#include <string.h>
-
 #include "util/curl_lazy.h"
 #include "util/error.h"
+#include "util/lazy_lib.h"
 
 struct curl_lazy curl_lazy;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static customs_error load_err;
-static int load_rc;
+#define CURL_LAZY_SYM(ret, name, params) {"curl_" #name, offsetof(struct curl_lazy, name)},
+static const struct lazy_sym syms[] = {CURL_LAZY_FUNCTIONS(CURL_LAZY_SYM)};
+#undef CURL_LAZY_SYM
+
+static int init(customs_error *err)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return err_set(err, CUSTOMS_ENOMEM, "libcurl initialisation failed");
+	return 0;
+}
 
 /* The soname Debian's libcurl4 (and every distribution since 2006) ships. */
-#define LIBCURL "libcurl.so.4"
-
-static void load(void)
-{
-	void *h = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		load_rc = err_set(&load_err, CUSTOMS_EUNSUPPORTED,
-		                  "%s is needed for registries and feed downloads: %s", LIBCURL,
-		                  dlerror());
-		return;
-	}
-	struct curl_lazy api;
-#define CURL_LAZY_RESOLVE(ret, name, params)                                                       \
-	*(void **)&api.name = dlsym(h, "curl_" #name);                                             \
-	if (!api.name) {                                                                           \
-		load_rc =                                                                          \
-		    err_set(&load_err, CUSTOMS_EUNSUPPORTED, "%s has no curl_%s", LIBCURL, #name); \
-		return;                                                                            \
-	}
-	CURL_LAZY_FUNCTIONS(CURL_LAZY_RESOLVE)
-#undef CURL_LAZY_RESOLVE
-	if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		load_rc = err_set(&load_err, CUSTOMS_ENOMEM, "libcurl initialisation failed");
-		return;
-	}
-	curl_lazy = api;
-}
+static struct lazy_lib lib = {
+    .name = "libcurl",
+    .soname = "libcurl.so.4",
+    .needed_for = "registries and feed downloads need the libcurl4 package",
+    .init = init,
+    LAZY_LIB_TABLE(curl_lazy, syms),
+};
 
 int curl_lazy_load(customs_error *err)
 {
-	pthread_once(&once, load);
-	if (load_rc)
-		err_copy(err, &load_err);
-	return load_rc;
+	return lazy_lib_load(&lib, err);
 }
