@@ -40,9 +40,9 @@ static void c_abort(void *state)
 
 static const struct analyzer_stream_ops count_ops = {c_open, c_chunk, c_close, c_abort, NULL};
 static const struct path_rule all_rule = {PATH_ALL_FILES, NULL};
-static const struct analyzer none_analyzer = {"none", NULL, 0, 0, NULL, NULL, NULL, NULL, NULL};
-static const struct analyzer all_analyzer = {"all",      &all_rule, 1,    0,   NULL,
-                                             &count_ops, NULL,      NULL, NULL};
+static const struct analyzer none_analyzer = {.name = "none"};
+static const struct analyzer all_analyzer = {
+    .name = "all", .rules = &all_rule, .n_rules = 1, .stream = &count_ops};
 
 int main(int argc, char **argv)
 {

@@ -88,6 +88,11 @@ struct analyzer {
 	                int64_t uid, int64_t gid);
 	const void *ctx;                       /* per-scan settings for open_ctx, or NULL */
 	analyzer_file_ctx_fn analyze_file_ctx; /* whole-file mode with ctx, or NULL */
+	/* Optional, for streaming analyzers: only files whose bytes start with
+	 * magic[0..magic_len) are opened (a file whose first block is shorter
+	 * is opened anyway). Spares the open and close of every other file. */
+	const char *magic;
+	size_t magic_len;
 };
 
 /* True when path matches one of the analyzer's rules. */

@@ -704,4 +704,8 @@ const struct analyzer analyzer_golang = {
     .n_rules = 1,
     .max_file_size = 0,
     .stream = &go_ops,
+    /* Only ELF files can hold what it looks for. */
+    .magic = "\x7f"
+             "ELF",
+    .magic_len = 4,
 };

@@ -541,4 +541,8 @@ const struct analyzer analyzer_rust_audit = {
     .n_rules = 1,
     .max_file_size = 0,
     .stream = &audit_ops,
+    /* Only ELF files can hold what it looks for. */
+    .magic = "\x7f"
+             "ELF",
+    .magic_len = 4,
 };

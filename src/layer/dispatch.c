@@ -11,7 +11,9 @@
 #include "util/radix.h"
 #include "util/strutil.h"
 
-enum mode { MODE_NONE, MODE_WHOLE, MODE_STREAM, MODE_SKIPPED };
+/* MODE_DEFERRED: a streaming analyzer with a magic, opened (or not) once
+ * the first block shows how the file starts. */
+enum mode { MODE_NONE, MODE_WHOLE, MODE_STREAM, MODE_SKIPPED, MODE_DEFERRED };
 
 static const uint8_t zeros[64 << 10];
 
@@ -223,6 +225,54 @@ static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
 	return 0;
 }
 
+/* Opens analyzer i's stream for the file; a failure is a warning. */
+static int open_stream(struct dispatch *d, const char *path, int64_t size, size_t i)
+{
+	const struct analyzer *a = d->analyzers[i];
+	customs_error e = {0};
+	int rc = a->stream->open_ctx ? a->stream->open_ctx(&d->states[i], a->ctx, path, size, &e)
+	                             : a->stream->open(&d->states[i], path, size, &e);
+	if (rc < 0) {
+		warn_analyzer(d, path, a, &e);
+		d->modes[i] = MODE_SKIPPED;
+		return rc;
+	}
+	d->modes[i] = MODE_STREAM;
+	return 0;
+}
+
+static bool zeros_only(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The first block is in (at offset off; a hole before it reads as zeros):
+ * opens the deferred streams whose magic the file starts with. A block too
+ * short to tell opens them all. Returns whether any stream now reads. */
+static bool open_deferred(struct dispatch *d, const char *path, int64_t size, size_t n_want,
+                          const uint8_t *p, size_t len, int64_t off)
+{
+	bool streaming = false;
+	for (size_t k = 0; k < n_want; k++) {
+		size_t i = d->want[k];
+		const struct analyzer *a = d->analyzers[i];
+		if (d->modes[i] == MODE_DEFERRED) {
+			bool starts =
+			    off > 0 ? zeros_only(a->magic, a->magic_len)
+			            : len < a->magic_len || memcmp(p, a->magic, a->magic_len) == 0;
+			if (!starts)
+				d->modes[i] = MODE_NONE;
+			else
+				open_stream(d, path, size, i);
+		}
+		streaming |= d->modes[i] == MODE_STREAM;
+	}
+	return streaming;
+}
+
 /* Picks each wanting analyzer's mode; returns whether anyone needs the bytes. */
 static int choose_modes(struct dispatch *d, const char *path, int64_t size, size_t n_want,
                         bool *whole, customs_error *err)
@@ -238,17 +288,12 @@ static int choose_modes(struct dispatch *d, const char *path, int64_t size, size
 			d->modes[i] = MODE_WHOLE;
 			*whole = true;
 			need = 1;
-		} else if (a->stream) {
-			customs_error e = {0};
-			int orc = a->stream->open_ctx
-			              ? a->stream->open_ctx(&d->states[i], a->ctx, path, size, &e)
-			              : a->stream->open(&d->states[i], path, size, &e);
-			if (orc < 0) {
-				warn_analyzer(d, path, a, &e);
-				continue;
-			}
-			d->modes[i] = MODE_STREAM;
+		} else if (a->stream && a->magic_len) {
+			d->modes[i] = MODE_DEFERRED;
 			need = 1;
+		} else if (a->stream) {
+			if (open_stream(d, path, size, i) == 0)
+				need = 1;
 		} else {
 			char *safe = str_sanitize(path, strlen(path));
 			warn_add(d->warnings,
@@ -362,6 +407,7 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 	bool captured = false;
 	if (rc > 0) {
 		uint64_t pos = 0, holes = 0;
+		bool first = true, reading = true;
 		for (;;) {
 			const uint8_t *p = NULL;
 			size_t len = 0;
@@ -381,6 +427,14 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 				    (long long)off, (long long)size);
 				goto fail;
 			}
+			if (first) {
+				first = false;
+				/* Nobody left who wants the bytes: the rest is not read. */
+				if (!open_deferred(d, path, size, n_want, p, len, off) && !whole) {
+					reading = false;
+					break;
+				}
+			}
 			if (whole && !captured && off == 0 && end == (uint64_t)size) {
 				in_place = p;
 			} else if (whole && !captured) {
@@ -397,7 +451,7 @@ int dispatch_file(struct dispatch *d, const char *path, int64_t size, dispatch_b
 				feed_streams(d, path, n_want, p, len);
 			pos = end;
 		}
-		if (pos < (uint64_t)size) {
+		if (reading && pos < (uint64_t)size) {
 			if (whole && !captured) {
 				if ((rc = ensure_capture(d, (size_t)size, err)) < 0)
 					goto fail;

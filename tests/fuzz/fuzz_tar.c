@@ -54,9 +54,12 @@ static void s_abort(void *state)
 static const struct analyzer_stream_ops ops = {s_open, s_chunk, s_close, s_abort, NULL};
 static const struct path_rule all[] = {{PATH_ALL_FILES, NULL}};
 static const struct path_rule named[] = {{PATH_SUFFIX, "status"}, {PATH_GLOB, "etc/*"}};
-static const struct analyzer whole_a = {"whole", all, 1, 4096, whole, NULL, NULL, NULL};
-static const struct analyzer stream_a = {"stream", all, 1, 0, NULL, &ops, NULL, NULL};
-static const struct analyzer named_a = {"named", named, 2, 1 << 20, whole, NULL, NULL, NULL};
+static const struct analyzer whole_a = {
+    .name = "whole", .rules = all, .n_rules = 1, .max_file_size = 4096, .analyze_file = whole};
+static const struct analyzer stream_a = {
+    .name = "stream", .rules = all, .n_rules = 1, .stream = &ops};
+static const struct analyzer named_a = {
+    .name = "named", .rules = named, .n_rules = 2, .max_file_size = 1 << 20, .analyze_file = whole};
 static const struct analyzer *const analyzers[] = {&whole_a, &stream_a, &named_a, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

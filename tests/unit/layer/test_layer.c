@@ -178,13 +178,19 @@ static int lines_analyze(struct file_result *out, const char *path, const uint8_
 
 static const struct path_rule lines_rules[] = {
     {PATH_SUFFIX, ".txt"}, {PATH_EXACT, "var/lib/dpkg/status"}, {PATH_GLOB, "etc/*.conf"}};
-static const struct analyzer lines_analyzer = {"lines", lines_rules, 3,    1 << 20, lines_analyze,
-                                               NULL,    NULL,        NULL, NULL};
+static const struct analyzer lines_analyzer = {.name = "lines",
+                                               .rules = lines_rules,
+                                               .n_rules = 3,
+                                               .max_file_size = 1 << 20,
+                                               .analyze_file = lines_analyze};
 
 /* Whole-file with a tiny cap. */
 static const struct path_rule small_rules[] = {{PATH_SUFFIX, ".small"}};
-static const struct analyzer small_analyzer = {"small", small_rules, 1,    10,  lines_analyze,
-                                               NULL,    NULL,        NULL, NULL};
+static const struct analyzer small_analyzer = {.name = "small",
+                                               .rules = small_rules,
+                                               .n_rules = 1,
+                                               .max_file_size = 10,
+                                               .analyze_file = lines_analyze};
 
 /* Streaming over every file: package name = sha256 of the bytes, version =
  * byte count, arch = declared size. */
@@ -238,8 +244,8 @@ static void sum_abort(void *state)
 
 static const struct analyzer_stream_ops sum_ops = {sum_open, sum_chunk, sum_close, sum_abort, NULL};
 static const struct path_rule all_rules[] = {{PATH_ALL_FILES, NULL}};
-static const struct analyzer sum_analyzer = {"sum",    all_rules, 1,    0,   NULL,
-                                             &sum_ops, NULL,      NULL, NULL};
+static const struct analyzer sum_analyzer = {
+    .name = "sum", .rules = all_rules, .n_rules = 1, .stream = &sum_ops};
 
 static const struct analyzer *const all_analyzers[] = {&lines_analyzer, &small_analyzer,
                                                        &sum_analyzer, NULL};
@@ -1043,8 +1049,11 @@ static void test_merge_pkg_layer(void **state)
  * results land where a synchronous run puts them, in entry order, failures
  * give warnings, and a later entry at the same path still comes after. */
 static const struct path_rule big_rules[] = {{PATH_SUFFIX, ".big"}};
-static const struct analyzer big_analyzer = {"big", big_rules, 1,    8 << 20, lines_analyze,
-                                             NULL,  NULL,      NULL, NULL};
+static const struct analyzer big_analyzer = {.name = "big",
+                                             .rules = big_rules,
+                                             .n_rules = 1,
+                                             .max_file_size = 8 << 20,
+                                             .analyze_file = lines_analyze};
 static const struct analyzer *const big_and_sum[] = {&big_analyzer, &sum_analyzer, NULL};
 
 static char *big_text(const char *prefix, size_t bytes, size_t *lines)
@@ -1105,6 +1114,104 @@ static void test_side_jobs(void **state)
 	free(gz.p);
 }
 
+/* An analyzer with a magic (ELF, like the Go and Rust binary readers) is
+ * opened only for files that start with it; results do not change whatever
+ * the read size, even when the first block is too short to tell. */
+static int elf_opens;
+
+struct elf_state {
+	uint8_t head[4];
+	uint64_t n;
+};
+
+static int elf_open(void **state, const char *path, int64_t size, customs_error *err)
+{
+	elf_opens++;
+	*state = calloc(1, sizeof(struct elf_state));
+	return 0;
+}
+
+static int elf_chunk(void *state, const uint8_t *data, size_t len, customs_error *err)
+{
+	struct elf_state *s = state;
+	for (size_t i = 0; i < len && s->n + i < 4; i++)
+		s->head[s->n + i] = data[i];
+	s->n += len;
+	return 0;
+}
+
+static int elf_close(void *state, struct file_result *out, struct warn_list *w, customs_error *err)
+{
+	struct elf_state *s = state;
+	if (s->n >= 4 && memcmp(s->head,
+	                        "\x7f"
+	                        "ELF",
+	                        4) == 0) {
+		customs_package *p = package_list_add(&out->pkgs);
+		char num[32];
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)s->n);
+		p->name = strdup(num);
+		p->version = strdup("1");
+	}
+	free(s);
+	return 0;
+}
+
+static void elf_abort(void *state)
+{
+	free(state);
+}
+
+static const struct analyzer_stream_ops elf_ops = {elf_open, elf_chunk, elf_close, elf_abort, NULL};
+static const struct path_rule bin_rules[] = {{PATH_SUFFIX, ".bin"}};
+static const struct analyzer elf_analyzer = {.name = "elf",
+                                             .rules = bin_rules,
+                                             .n_rules = 1,
+                                             .stream = &elf_ops,
+                                             .magic = "\x7f"
+                                                      "ELF",
+                                             .magic_len = 4};
+static const struct analyzer *const elf_only[] = {&elf_analyzer, NULL};
+
+static void test_magic(void **state)
+{
+	struct bytes tar = {0};
+	struct archive *a = tar_begin(&tar, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	static const char elf[] = "\x7f"
+	                          "ELF and then the rest of a binary";
+	tar_add(a, "a.bin", AE_IFREG, elf, sizeof(elf) - 1, NULL);
+	tar_file(a, "b.bin", "#!/bin/sh\necho not a binary\n");
+	tar_add(a, "c.bin", AE_IFREG, NULL, 0, NULL);
+	tar_file(a, "d.bin",
+	         "\x7f"
+	         "EL");
+	tar_end(a);
+	static const size_t steps[] = {0, 1, 3, 512, 513};
+	for (size_t s = 0; s < sizeof(steps) / sizeof(*steps); s++) {
+		struct layer_result *r = NULL;
+		customs_error err = {0};
+		elf_opens = 0;
+		assert_int_equal(read_layer_ex(&r, &tar, steps[s], NULL, elf_only, NULL, &err), 0);
+		const struct file_result *f = find(r, "a.bin", "elf");
+		assert_non_null(f);
+		assert_int_equal(f->pkgs.n, 1);
+		assert_string_equal(f->pkgs.items[0].name, "34");
+		/* The others still have their (empty) results: they shadow. */
+		for (const char *const *n = (const char *const[]){"b.bin", "c.bin", "d.bin", NULL};
+		     *n; n++) {
+			f = find(r, *n, "elf");
+			assert_non_null(f);
+			assert_int_equal(f->pkgs.n, 0);
+		}
+		/* Read whole, only a.bin was opened (d.bin is too short to be
+		 * ELF but its 3 bytes are a block too short to tell). */
+		if (steps[s] == 0)
+			assert_int_equal(elf_opens, 2);
+		layer_result_free(r);
+	}
+	free(tar.p);
+}
+
 static void test_merge_many(void **state)
 {
 	/* 200k paths over two layers with a whiteout of half of them: must be
@@ -1155,6 +1262,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_pkg_layer),
 	    cmocka_unit_test(test_merge_many),
 	    cmocka_unit_test(test_side_jobs),
+	    cmocka_unit_test(test_magic),
 	};
 	/* LAYER_TEST_FILTER=test_names runs one test (a glob). */
 	if (getenv("LAYER_TEST_FILTER"))
