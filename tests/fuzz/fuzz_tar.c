@@ -60,7 +60,10 @@ static const struct analyzer stream_a = {
     .name = "stream", .rules = all, .n_rules = 1, .stream = &ops};
 static const struct analyzer named_a = {
     .name = "named", .rules = named, .n_rules = 2, .max_file_size = 1 << 20, .analyze_file = whole};
-static const struct analyzer *const analyzers[] = {&whole_a, &stream_a, &named_a, NULL};
+/* Opened only for files starting with "#!" (the dispatcher's magic path). */
+static const struct analyzer magic_a = {
+    .name = "magic", .rules = named, .n_rules = 2, .stream = &ops, .magic = "#!", .magic_len = 2};
+static const struct analyzer *const analyzers[] = {&whole_a, &stream_a, &named_a, &magic_a, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
