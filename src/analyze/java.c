@@ -1,13 +1,12 @@
 /* Java packages in jar, war, ear and par archives read from memory with
  * libarchive, nested archives included, bounded against zip bombs. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "analyze/lang.h"
+#include "util/archive_lazy.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/strutil.h"
@@ -288,7 +287,11 @@ int java_archive_parse(struct package_list *out, const char *path, const uint8_t
 	if (len > LIMIT_JAR_BYTES)
 		return err_set(err, CUSTOMS_ETOOLARGE, "%s: %zu bytes is over the limit", path,
 		               len);
-	int rc = walk(&w, data, len, path, 0);
+	/* A failure is this file's warning, like any analyzer error. */
+	int rc = archive_lazy_load(err);
+	if (rc)
+		return rc;
+	rc = walk(&w, data, len, path, 0);
 	if (rc == CUSTOMS_ETOOLARGE && w.inflated > LIMIT_JAR_INFLATED_BYTES)
 		rc = err_set(err, rc, "%s: more than %llu bytes inflated (a zip bomb?)", path,
 		             (unsigned long long)LIMIT_JAR_INFLATED_BYTES);

@@ -1,6 +1,5 @@
 /* `customs version`: the tool's version and the versions of the libraries it
  * was built with and runs with. */
-#include <archive.h>
 #include <isa-l.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -10,6 +9,7 @@
 #include <zstd.h>
 
 #include "cli/cli.h"
+#include "util/archive_lazy.h"
 #include "util/clamav_lazy.h"
 #include "util/curl_lazy.h"
 #include "util/yara_lazy.h"
@@ -17,8 +17,12 @@
 static int run(int argc, char **argv)
 {
 	printf("customs %s\n", customs_version());
-	printf("libarchive %s\n", archive_version_string());
 	customs_error err = {0};
+	/* Loaded on first use like libcurl: a missing one is said, not fatal. */
+	if (archive_lazy_load(&err) == 0)
+		printf("libarchive %s\n", archive_version_string());
+	else
+		printf("libarchive not loaded: %s\n", err.message);
 	if (curl_lazy_load(&err) == 0)
 		printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
 	else

@@ -1,7 +1,5 @@
 /* Indexes the members of an uncompressed tar (docker save, oci-archive) with
  * libarchive, recording where each member's data lies in the file. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,6 +9,7 @@
 #include <unistd.h>
 
 #include "source/tar_index.h"
+#include "util/archive_lazy.h"
 #include "util/error.h"
 #include "util/limits.h"
 #include "util/strutil.h"
@@ -208,6 +207,8 @@ int tar_index_open(struct tar_index **out, const char *path, customs_error *err)
 	size_t cap = 0;
 	int rc = CUSTOMS_OK;
 
+	if ((rc = archive_lazy_load(err)))
+		return rc;
 	if (!(t = calloc(1, sizeof(*t))))
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	t->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

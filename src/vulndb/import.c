@@ -1,7 +1,5 @@
 /* Feed import driver: sniffs which importer a file or folder needs, reads OSV
  * zips and gzip with libarchive, and builds the DB in a new file it renames in. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/archive_lazy.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/limits.h"
@@ -73,11 +72,13 @@ static int import_json_doc(struct vulndb_writer *w, json_t *root, const char *wh
 static int gunzip(char **out, size_t *out_len, const char *data, size_t len, size_t max,
                   const char *what, customs_error *err)
 {
+	int rc = archive_lazy_load(err);
+	if (rc)
+		return rc;
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
-	int rc = CUSTOMS_OK;
 	if (!a)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	archive_read_support_filter_gzip(a);
@@ -138,11 +139,13 @@ static bool ends_with_json(const char *name)
  * record. Members are read one at a time, each capped. */
 static int import_zip(struct vulndb_writer *w, const char *path, customs_error *err)
 {
+	int rc = archive_lazy_load(err);
+	if (rc)
+		return rc;
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	char *buf = NULL;
 	size_t entries = 0;
-	int rc = CUSTOMS_OK;
 	if (!a)
 		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
 	archive_read_support_format_zip(a);
