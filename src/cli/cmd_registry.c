@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/image_options.h"
+#include "cli/prompt.h"
 #include "registry/auth.h"
 #include "registry/client.h"
 #include "registry/reference.h"
@@ -27,6 +29,7 @@ struct reg_cli {
 	struct image_cli ic;
 	unsigned page_size;
 	int verify_blobs;
+	char *username; /* asked at the terminal, owned */
 };
 
 /* Parses the options shared by every registry subcommand; returns the index
@@ -120,9 +123,18 @@ static int do_login(struct reg_cli *r, const char *arg)
 	struct registry_client *c = NULL;
 	char *domain = NULL, *repo = NULL;
 	int rc;
+	/* Without them, ask at the terminal, as docker login does; never when
+	 * stdin is not one (a script must say --password-stdin). */
+	bool ask = isatty(STDIN_FILENO) && !r->ic.password_stdin;
+	if (!r->ic.scan.username && ask && (r->username = cli_prompt("Username: ", false)))
+		r->ic.scan.username = r->username;
+	if (r->ic.scan.username && !r->ic.scan.password && ask &&
+	    (r->ic.password = cli_prompt("Password: ", true)))
+		r->ic.scan.password = r->ic.password;
 	if (!r->ic.scan.username || !r->ic.scan.password)
 		return cli_fail(EXIT_USAGE,
-		                "registry login needs --username USER and --password-stdin");
+		                "registry login needs --username USER and --password-stdin "
+		                "(or a terminal to ask at)");
 	rc = registry_host_parse(&domain, &repo, arg, strlen(arg), &err);
 	if (!rc && repo)
 		rc = cli_fail(EXIT_USAGE, "registry login takes a registry host, not a repository");
@@ -239,6 +251,7 @@ static int run(int argc, char **argv)
 		              sub);
 out:
 	image_cli_free(&r.ic);
+	free(r.username);
 	return rc;
 }
 
@@ -250,8 +263,9 @@ const struct cli_command cli_cmd_registry = {
         "  customs registry ls [OPTIONS] REGISTRY[/REPOSITORY]\n"
         "      the registry's repositories (catalog), or a repository's tags, one a line;\n"
         "      follows the registry's pagination\n"
-        "  customs registry login --username USER --password-stdin [OPTIONS] REGISTRY\n"
+        "  customs registry login [--username USER --password-stdin] [OPTIONS] REGISTRY\n"
         "      checks the credentials and stores them in the Docker config file\n"
+        "      (asks for what is not given when stdin is a terminal)\n"
         "      ($DOCKER_CONFIG/config.json or ~/.docker/config.json, mode 0600)\n"
         "  customs registry inspect [OPTIONS] [docker://]NAME[:TAG][@DIGEST]\n"
         "      resolves the image and prints its digests and layers as JSON\n\n"

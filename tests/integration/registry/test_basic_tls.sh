@@ -46,6 +46,20 @@ expect_grep "login says so" "Login Succeeded" "$T/out"
 [ "$(json_get "$DOCKER_CONFIG/config.json" 'j["psFormat"] + j["auths"]["other.example:5000"]["auth"]')" = "tableeDp5" ] &&
 	ok "other config entries kept" || bad "login lost other entries"
 
+# Asked at the terminal when stdin is one, as docker login does; never
+# otherwise (a script must say --password-stdin).
+rm -f "$DOCKER_CONFIG/config.json"
+check "login with no credentials and no terminal is a usage error" 2 \
+	"$CUSTOMS" registry login --ca-file "$T/ca.crt" "$R" </dev/null
+expect_grep "usage error says how" "password-stdin" "$T/err"
+PTY="$(dirname "$0")/pty_login.py"
+check "login at a terminal: prompts, no echo, Ctrl-C restores echo" 0 \
+	python3 "$PTY" "$CUSTOMS" "$T/ca.crt" "$R" alice 's3cret:pass' interrupt
+check "login at a terminal: asked for user and password" 0 \
+	python3 "$PTY" "$CUSTOMS" "$T/ca.crt" "$R" alice 's3cret:pass'
+[ "$(json_get "$DOCKER_CONFIG/config.json" 'j["auths"]["'"$R"'"]["auth"]')" = "$(printf 'alice:s3cret:pass' | base64)" ] &&
+	ok "the answers were stored" || bad "auths after the prompt: $(cat "$DOCKER_CONFIG/config.json" 2>&1)"
+
 check "credentials from the Docker config" 0 "$CUSTOMS" registry inspect --ca-file "$T/ca.crt" --verify-blobs \
 	"docker://$R/private/alpine:3.20"
 
