@@ -52,16 +52,25 @@ struct tar_reader {
 	uint64_t region_done;
 };
 
+/* Room for n bytes and a NUL; the bytes held are kept. */
+static int tbuf_reserve(struct tbuf *b, size_t n, customs_error *err)
+{
+	if (n + 1 <= b->cap)
+		return 0;
+	size_t cap = n + 1 < 256 ? 256 : n + 1;
+	char *q = realloc(b->p, cap);
+	if (!q)
+		return err_set(err, CUSTOMS_ENOMEM, "out of memory");
+	b->p = q;
+	b->cap = cap;
+	return 0;
+}
+
 static int tbuf_set(struct tbuf *b, const void *p, size_t n, customs_error *err)
 {
-	if (n + 1 > b->cap) {
-		size_t cap = n + 1 < 256 ? 256 : n + 1;
-		char *q = realloc(b->p, cap);
-		if (!q)
-			return err_set(err, CUSTOMS_ENOMEM, "out of memory");
-		b->p = q;
-		b->cap = cap;
-	}
+	int rc = tbuf_reserve(b, n, err);
+	if (rc < 0)
+		return rc;
 	memcpy(b->p, p, n);
 	b->p[n] = '\0';
 	b->n = n;
@@ -170,6 +179,19 @@ static int take(struct tar_reader *t, uint8_t *dst, uint64_t len, customs_error 
 		got += k;
 	}
 	return 1;
+}
+
+/* take, where the stream ending first is truncation: 0 or a code. */
+static int take_all(struct tar_reader *t, uint8_t *dst, uint64_t len, customs_error *err)
+{
+	int rc = take(t, dst, len, err);
+	return rc == 0 ? truncated(t, err) : rc < 0 ? rc : 0;
+}
+
+/* Bytes of padding after n bytes of entry data. */
+static uint64_t padding(uint64_t n)
+{
+	return (BLOCK - n % BLOCK) % BLOCK;
 }
 
 /* The next 512-byte block, in place when the piece holds it whole. */
@@ -318,15 +340,10 @@ static int pax_record(struct tar_reader *t, const char *k, size_t kn, const char
 			return bad(t, err, "bad GNU sparse pax record");
 		if (p->sparse_map_items++ == 0)
 			p->sparse_map.n = 0;
-		size_t need = p->sparse_map.n + vn + 1;
 		struct tbuf *m = &p->sparse_map;
-		if (need + 1 > m->cap) {
-			char *q = realloc(m->p, need + 1);
-			if (!q)
-				return err_set(err, CUSTOMS_ENOMEM, "out of memory");
-			m->p = q;
-			m->cap = need + 1;
-		}
+		int rc = tbuf_reserve(m, m->n + 1 + vn, err);
+		if (rc < 0)
+			return rc;
 		if (m->n)
 			m->p[m->n++] = ',';
 		memcpy(m->p + m->n, v, vn);
@@ -399,25 +416,12 @@ static int read_special(struct tar_reader *t, int64_t size, customs_error *err)
 {
 	if (size > (int64_t)LIMIT_TAR_SPECIAL_BYTES)
 		return bad(t, err, "pax header or long name over 1 MiB");
-	if ((size_t)size + 1 > t->special.cap) {
-		char *q = realloc(t->special.p, (size_t)size + 1);
-		if (!q)
-			return err_set(err, CUSTOMS_ENOMEM, "out of memory");
-		t->special.p = q;
-		t->special.cap = (size_t)size + 1;
-	}
-	int rc = take(t, (uint8_t *)t->special.p, (uint64_t)size, err);
-	if (rc == 0 && size > 0)
-		rc = truncated(t, err);
-	if (rc < 0)
+	int rc = tbuf_reserve(&t->special, (size_t)size, err);
+	if (rc < 0 || (rc = take_all(t, (uint8_t *)t->special.p, (uint64_t)size, err)) < 0)
 		return rc;
 	t->special.p[size] = '\0';
 	t->special.n = (size_t)size;
-	uint64_t pad = (BLOCK - (uint64_t)size % BLOCK) % BLOCK;
-	rc = take(t, NULL, pad, err);
-	if (rc == 0 && pad)
-		rc = truncated(t, err);
-	return rc < 0 ? rc : 0;
+	return take_all(t, NULL, padding((uint64_t)size), err);
 }
 
 /* ---------- sparse files ---------- */
@@ -513,9 +517,7 @@ static int sparse_map_10(struct tar_reader *t, customs_error *err)
 	while (count < 0 || t->n_regions < (uint64_t)count) {
 		if (t->data_left < BLOCK)
 			return bad(t, err, "GNU sparse map runs past the data");
-		int rc = take(t, b, BLOCK, err);
-		if (rc == 0)
-			rc = truncated(t, err);
+		int rc = take_all(t, b, BLOCK, err);
 		if (rc < 0)
 			return rc;
 		t->data_left -= BLOCK;
@@ -696,10 +698,8 @@ int tar_next(struct tar_reader *t, struct tar_entry *e, customs_error *err)
 {
 	int rc;
 	/* What the last entry left unread, and its padding. */
-	if ((rc = take(t, NULL, t->data_left + t->pad, err)) < 0)
+	if ((rc = take_all(t, NULL, t->data_left + t->pad, err)) < 0)
 		return rc;
-	if (rc == 0 && t->data_left + t->pad)
-		return truncated(t, err);
 	t->data_left = t->pad = t->data_pos = 0;
 	t->sparse = false;
 	pending_clear(&t->pend);
@@ -729,13 +729,9 @@ int tar_next(struct tar_reader *t, struct tar_entry *e, customs_error *err)
 				return bad(t, err, "negative size");
 			if (type == 'g') {
 				/* Runtimes ignore global headers. */
-				t->data_left = (uint64_t)size;
-				t->pad = (BLOCK - t->data_left % BLOCK) % BLOCK;
-				if ((rc = take(t, NULL, t->data_left + t->pad, err)) < 0)
+				uint64_t n = (uint64_t)size + padding((uint64_t)size);
+				if ((rc = take_all(t, NULL, n, err)) < 0)
 					return rc;
-				if (rc == 0 && t->data_left + t->pad)
-					return truncated(t, err);
-				t->data_left = t->pad = 0;
 				continue;
 			}
 			if ((rc = read_special(t, size, err)) < 0)
@@ -762,7 +758,7 @@ int tar_next(struct tar_reader *t, struct tar_entry *e, customs_error *err)
 		if (size < 0)
 			return bad(t, err, "negative size");
 		t->data_left = header_only(type) ? 0 : (uint64_t)size;
-		t->pad = (BLOCK - t->data_left % BLOCK) % BLOCK;
+		t->pad = padding(t->data_left);
 		int64_t logical = size;
 		if (!header_only(type) && (type == 'S' || t->pend.sparse_major[0] ||
 		                           t->pend.sparse_minor[0] || t->pend.sparse_map.n)) {

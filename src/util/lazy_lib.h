@@ -1,5 +1,6 @@
 /* Shared libraries loaded on first use (dlopen) instead of linked: the
- * loader behind util/curl_lazy.h, util/clamav_lazy.h and util/yara_lazy.h.
+ * loader behind util/curl_lazy.h, util/clamav_lazy.h, util/yara_lazy.h and
+ * util/archive_lazy.h.
  * Each of those describes its library with a struct lazy_lib and a table of
  * function pointers built from an X-macro list of the functions it uses. */
 #ifndef UTIL_LAZY_LIB_H
