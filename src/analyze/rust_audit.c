@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/elf_map.h"
 #include "analyze/lang.h"
 #include "util/error.h"
 #include "util/limits.h"
@@ -41,11 +42,7 @@ static bool in_view(const struct elf *e, uint64_t off, uint64_t n)
 /* Reads w bytes at file offset off; the caller checked in_view. */
 static uint64_t rd(const struct elf *e, uint64_t off, size_t w)
 {
-	const uint8_t *p = e->d + (off - e->base);
-	uint64_t v = 0;
-	for (size_t i = 0; i < w; i++)
-		v = v << 8 | p[e->be ? i : w - 1 - i];
-	return v;
+	return elf_word(e->d + (off - e->base), w, e->be);
 }
 
 /* The section table fields of the ELF header. */
