@@ -239,13 +239,6 @@ static int config_secrets(struct customs_inventory *inv, const struct image_conf
 	return rc;
 }
 
-struct layer_hits {
-	struct customs_inventory *inv;
-	const struct image *img;
-	struct layer_result *const *layers;
-	size_t n;
-};
-
 static int has_secrets(const struct file_result *fr)
 {
 	return fr->n_secrets != 0;
@@ -253,22 +246,18 @@ static int has_secrets(const struct file_result *fr)
 
 static int add_file_hits(void *ctx, const struct hidden_visit *v)
 {
-	const struct layer_hits *lh = ctx;
-	customs_secret tmpl = {.source = "file",
-	                       .path = v->fr->path,
-	                       .layer = scan_layer_id(lh->img, lh->layers, v->layer),
-	                       .hidden = v->hidden};
-	if (v->hidden && v->hidden_by < lh->n)
-		tmpl.hidden_by = scan_layer_id(lh->img, lh->layers, v->hidden_by);
-	return add_hits(lh->inv, v->fr->secrets, v->fr->n_secrets, &tmpl);
+	const struct hidden_report *r = ctx;
+	customs_secret tmpl = {.source = "file", .path = v->fr->path, .hidden = v->hidden};
+	scan_hidden_ids(r, v, &tmpl.layer, &tmpl.hidden_by);
+	return add_hits(r->inv, v->fr->secrets, v->fr->n_secrets, &tmpl);
 }
 
 static int layer_secrets(struct customs_inventory *inv, const struct image *img,
                          struct layer_result *const *layers, size_t n, const struct merged_fs *m)
 {
-	struct layer_hits lh = {inv, img, layers, n};
+	struct hidden_report r = {inv, img, layers, n};
 	return scan_hidden_walk(layers, n, m, analyzer_secrets.name, has_secrets, add_file_hits,
-	                        &lh);
+	                        &r);
 }
 
 /* ---- misconfiguration checks ---- */

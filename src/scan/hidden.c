@@ -41,6 +41,15 @@ const char *scan_layer_id(const struct image *img, struct layer_result *const *l
 	return i < img->n_layers ? img->layers[i].diff_id : NULL;
 }
 
+void scan_hidden_ids(const struct hidden_report *r, const struct hidden_visit *v,
+                     const char **layer, const char **hidden_by)
+{
+	*layer = scan_layer_id(r->img, r->layers, v->layer);
+	*hidden_by = v->hidden && v->hidden_by < r->n
+	                 ? scan_layer_id(r->img, r->layers, v->hidden_by)
+	                 : NULL;
+}
+
 int scan_hidden_walk(struct layer_result *const *layers, size_t n, const struct merged_fs *m,
                      const char *analyzer, int (*wanted)(const struct file_result *fr),
                      int (*visit)(void *ctx, const struct hidden_visit *v), void *ctx)

@@ -23,6 +23,22 @@ struct hidden_visit {
 	size_t hidden_by;
 };
 
+/* What the scanners that report per file (secrets, malware) hand their visit
+ * function: where to add findings, and the image and layers the visit's
+ * indexes refer to. */
+struct customs_inventory;
+struct hidden_report {
+	struct customs_inventory *inv;
+	const struct image *img;
+	struct layer_result *const *layers;
+	size_t n;
+};
+
+/* The diff_ids of v's layer and of the layer that hides it (NULL when it is
+ * not hidden, or no layer was found to hide it). */
+void scan_hidden_ids(const struct hidden_report *r, const struct hidden_visit *v,
+                     const char **layer, const char **hidden_by);
+
 /* Calls visit for every result of the analyzer named analyzer, in every
  * layer, for which wanted(fr) is true, in layer and tar order; stops at the
  * first nonzero return and returns it. CUSTOMS_ENOMEM when out of memory. */
