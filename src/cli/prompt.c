@@ -61,11 +61,13 @@ char *cli_prompt(const char *question, bool secret)
 	bool done = false;
 	struct sigaction old[N_STOP];
 	bool hidden = false;
-	if (write(fd, question, strlen(question)) < 0)
-		goto out;
+	/* Echo off before the question shows (TCSAFLUSH drops what was typed
+	 * ahead): an answer typed after it is never lost. */
 	hidden = secret && echo_off(fd, old);
 	if (secret && !hidden)
 		goto out; /* never read a secret with echo on */
+	if (write(fd, question, strlen(question)) < 0)
+		goto out;
 	while (n < ANSWER_MAX) {
 		ssize_t r = read(fd, line + n, ANSWER_MAX - n);
 		if (r <= 0)

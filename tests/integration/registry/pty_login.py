@@ -4,6 +4,7 @@ interrupt, that Ctrl-C at the password prompt leaves the terminal echoing.
 usage: pty_login.py CUSTOMS CA_FILE REGISTRY USER PASSWORD [interrupt]"""
 import os
 import pty
+import select
 import sys
 import termios
 import time
@@ -20,7 +21,8 @@ def expect(text, timeout=30):
     global seen
     end = time.time() + timeout
     while text not in seen:
-        if time.time() > end:
+        left = end - time.time()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
             sys.exit("timed out waiting for %r; got %r" % (text, seen))
         try:
             chunk = os.read(fd, 1024)
@@ -35,7 +37,6 @@ expect(b"Username: ")
 os.write(fd, user.encode() + b"\n")
 expect(b"Password: ")
 if interrupt:
-    time.sleep(0.2)  # let it turn echo off first
     os.write(fd, b"\x03")
     _, status = os.waitpid(pid, 0)
     if not os.WIFSIGNALED(status):
