@@ -180,12 +180,24 @@ char *report_utf8_sanitize(const char *s, size_t len, size_t *out_len)
 	return out;
 }
 
+/* Whether s[0..len) is valid UTF-8 as it stands. */
+static bool utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0, n; i < len; i += n)
+		if (!(n = utf8_seq_len(p + i, len - i)))
+			return false;
+	return true;
+}
+
 json_t *report_json_string(const char *s)
 {
 	if (!s)
 		return json_null();
-	size_t n = 0;
-	char *clean = report_utf8_sanitize(s, strlen(s), &n);
+	size_t n = strlen(s);
+	if (utf8_valid(s, n))
+		return json_stringn_nocheck(s, n);
+	char *clean = report_utf8_sanitize(s, n, &n);
 	if (!clean)
 		return NULL;
 	json_t *j = json_stringn_nocheck(clean, n);
@@ -221,38 +233,13 @@ void rj_stream_begin(struct rj_stream *s, FILE *f)
 		s->rc = CUSTOMS_EIO;
 }
 
-struct indent {
-	struct buf *out;
-	size_t depth;
-	int rc; /* why the callback stopped: CUSTOMS_ENOMEM or CUSTOMS_ETOOLARGE */
-};
-
-/* jansson indents from column 0; a nested value needs its lines shifted. */
-static int indent_cb(const char *buf, size_t n, void *data)
-{
-	struct indent *in = data;
-	static const char spaces[] = "                                ";
-	while (n) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t chunk = nl ? (size_t)(nl - buf) + 1 : n;
-		if ((in->rc = buf_append(in->out, buf, chunk)) ||
-		    (nl && (in->rc = buf_append(in->out, spaces, 2 * in->depth))))
-			return -1;
-		buf += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
 static void dump_at(struct rj_stream *s, json_t *v, size_t depth)
 {
-	struct indent in = {&s->out, depth, 0};
 	s->out.len = 0;
 	if (!s->rc && !v)
 		s->rc = CUSTOMS_ENOMEM;
-	if (!s->rc && json_dump_callback(v, indent_cb, &in,
-	                                 JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
-		s->rc = in.rc ? in.rc : CUSTOMS_ENOMEM;
+	if (!s->rc)
+		s->rc = report_json_text(&s->out, v, depth);
 	if (!s->rc && fwrite(s->out.data, 1, s->out.len, s->f) != s->out.len)
 		s->rc = CUSTOMS_EIO;
 	json_decref(v);

@@ -55,6 +55,11 @@ void rj_stream_array_end(struct rj_stream *s);
  * the document in an out-of-memory message. */
 int rj_stream_end(struct rj_stream *s, const char *what, customs_error *err);
 
+/* Appends v as json_dumps(JSON_INDENT(2)) writes it, each line after the first
+ * indented by level more steps of two spaces. 0, CUSTOMS_ENOMEM, or
+ * CUSTOMS_ETOOLARGE when o's cap is reached. */
+int report_json_text(struct buf *o, const json_t *v, size_t level);
+
 /* How a declared license string can be represented. */
 enum license_kind {
 	LICENSE_NONE,       /* empty, NONE or NOASSERTION */

@@ -1133,6 +1133,57 @@ static void test_write_errors(void **state)
 	customs_inventory_free(inv);
 }
 
+/* Our JSON text writer must give exactly what jansson's indenting dumper
+ * gives, at every nesting level: reports used to be written by jansson. */
+static void test_json_text(void **state)
+{
+	(void)state;
+	const char *docs[] = {
+	    "{}",
+	    "[]",
+	    "\"\"",
+	    "{\"a\": {}, \"b\": [], \"c\": [[], {}, [1, [2, [3]]]], \"d\": null, \"e\": true, "
+	    "\"f\": false}",
+	    "{\"z\": 1, \"a\": 2, \"m\": {\"y\": -9223372036854775807, \"b\": 0}}",
+	    "[0.5, 1e300, -2.25e-7, 3.0, 7.1, 0.1]",
+	    "{\"ctl\": \"\\u0000\\u0001\\b\\f\\n\\r\\t\\u001f\\u007f \\\" \\\\ / \", "
+	    "\"\\n key \\\"\": \"caf\\u00e9 \\u2603 \\ud83d\\ude00\"}",
+	    "[{\"name\": \"x\", \"v\": [{\"k\": [\"deep\", {\"er\": [{}]}]}]}]",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_error_t je;
+		json_t *v = json_loads(docs[i], JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+		assert_non_null(v);
+		char *want = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		assert_non_null(want);
+		for (size_t level = 0; level < 20; level += 3) {
+			/* jansson's text with every line after the first shifted. */
+			struct buf shifted;
+			buf_init(&shifted, 1 << 20);
+			for (const char *p = want; *p; p++) {
+				assert_int_equal(buf_append(&shifted, p, 1), 0);
+				for (size_t k = 0; *p == '\n' && k < 2 * level; k++)
+					assert_int_equal(buf_append(&shifted, " ", 1), 0);
+			}
+			struct buf got;
+			buf_init(&got, 1 << 20);
+			assert_int_equal(report_json_text(&got, v, level), 0);
+			assert_int_equal(got.len, shifted.len);
+			assert_memory_equal(got.data, shifted.data, got.len);
+			buf_free(&got);
+			buf_free(&shifted);
+		}
+		/* A cap too small for the text is reported, not overrun. */
+		struct buf small;
+		buf_init(&small, strlen(want) / 2);
+		if (strlen(want) > 4)
+			assert_int_equal(report_json_text(&small, v, 0), CUSTOMS_ETOOLARGE);
+		buf_free(&small);
+		free(want);
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1141,7 +1192,7 @@ int main(void)
 	    cmocka_unit_test(test_ubuntu_sboms),    cmocka_unit_test(test_alpine_sboms),
 	    cmocka_unit_test(test_empty_inventory), cmocka_unit_test(test_customs_json),
 	    cmocka_unit_test(test_table),           cmocka_unit_test(test_reproducible),
-	    cmocka_unit_test(test_write_errors),
+	    cmocka_unit_test(test_write_errors),    cmocka_unit_test(test_json_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
