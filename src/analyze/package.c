@@ -1,10 +1,26 @@
 /* Package lists owned by analyzer results. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/package.h"
 #include "util/limits.h"
+
+int package_list_reserve(struct package_list *l, size_t n)
+{
+	size_t cap;
+	if (__builtin_add_overflow(l->n, n, &cap) || cap > SIZE_MAX / sizeof(*l->items))
+		return CUSTOMS_ENOMEM;
+	if (cap <= l->cap)
+		return 0;
+	customs_package *p = realloc(l->items, cap * sizeof(*p));
+	if (!p)
+		return CUSTOMS_ENOMEM;
+	l->items = p;
+	l->cap = cap;
+	return 0;
+}
 
 customs_package *package_list_add(struct package_list *l)
 {

@@ -17,6 +17,9 @@ struct package_list {
  * to fill with malloc'd strings, which the list then owns. NULL when the list
  * is at its cap or memory ran out. */
 customs_package *package_list_add(struct package_list *l);
+/* Makes room for n more records up front (a hint: adding still works on
+ * failure). 0 or CUSTOMS_ENOMEM. */
+int package_list_reserve(struct package_list *l, size_t n);
 /* Drops the last record (an entry that turned out to be invalid). */
 void package_list_pop(struct package_list *l);
 void package_list_free(struct package_list *l);

@@ -210,6 +210,12 @@ static int add_packages(struct customs_inventory *inv, const struct image *img,
                         struct layer_result *const *layers, const struct merged_fs *m)
 {
 	struct os_info os = inventory_os(inv);
+	size_t total = 0;
+	for (size_t f = 0; f < m->n_files; f++)
+		total += m->files[f].result->pkgs.n;
+	/* One allocation instead of a chain of doubling copies. */
+	if (total <= LIMIT_PACKAGES)
+		(void)package_list_reserve(&inv->pkgs, total);
 	for (size_t f = 0; f < m->n_files; f++) {
 		const struct merged_file *mf = &m->files[f];
 		for (size_t i = 0; i < mf->result->pkgs.n; i++) {
