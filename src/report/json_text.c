@@ -42,13 +42,27 @@ static int put_string(struct buf *o, const char *s, size_t n)
 		run = i + 1;
 		char esc[8];
 		switch (c) {
-		case '"': rc = put(o, "\\\"", 2); break;
-		case '\\': rc = put(o, "\\\\", 2); break;
-		case '\b': rc = put(o, "\\b", 2); break;
-		case '\f': rc = put(o, "\\f", 2); break;
-		case '\n': rc = put(o, "\\n", 2); break;
-		case '\r': rc = put(o, "\\r", 2); break;
-		case '\t': rc = put(o, "\\t", 2); break;
+		case '"':
+			rc = put(o, "\\\"", 2);
+			break;
+		case '\\':
+			rc = put(o, "\\\\", 2);
+			break;
+		case '\b':
+			rc = put(o, "\\b", 2);
+			break;
+		case '\f':
+			rc = put(o, "\\f", 2);
+			break;
+		case '\n':
+			rc = put(o, "\\n", 2);
+			break;
+		case '\r':
+			rc = put(o, "\\r", 2);
+			break;
+		case '\t':
+			rc = put(o, "\\t", 2);
+			break;
 		default:
 			snprintf(esc, sizeof(esc), "\\u%04X", c);
 			rc = put(o, esc, 6);
@@ -83,8 +97,10 @@ int report_json_text(struct buf *o, const json_t *v, size_t level)
 		json_t *member;
 		bool first = true;
 		/* jansson keeps insertion order, as JSON_PRESERVE_ORDER asked. */
-		json_object_foreach ((json_t *)v, key, member) {
-			if (rc || (!first && (rc = put(o, ",", 1))) || (rc = newline(o, level + 1)) ||
+		json_object_foreach((json_t *)v, key, member)
+		{
+			if (rc || (!first && (rc = put(o, ",", 1))) ||
+			    (rc = newline(o, level + 1)) ||
 			    (rc = put_string(o, key, strlen(key))) || (rc = put(o, ": ", 2)) ||
 			    (rc = report_json_text(o, member, level + 1)))
 				return rc;
