@@ -7,10 +7,11 @@
 #include "analyze/lang.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/json_scan.h"
 #include "util/limits.h"
 #include "util/strutil.h"
 
-/* The license of a package.json: a string, or the old {"type": ...} form. */
+/* The license of a lockfile entry: a string, or the old {"type": ...} form. */
 static const char *json_license(const json_t *o)
 {
 	const json_t *l = json_object_get(o, "license");
@@ -48,20 +49,59 @@ static bool in_node_modules(const char *path)
 	return str_has_prefix(path, "node_modules/") || strstr(path, "/node_modules/");
 }
 
-static int package_json(struct package_list *out, const json_t *root, const char *path,
-                        customs_error *err)
+/* The string a raw JSON value stands for, or NULL (not a string, or out of
+ * memory: *oom). */
+static char *want_string(const struct json_want *w, size_t *len, bool *oom)
 {
-	return json_is_object(root) ? add_json(out, json_get_str(root, "name"), root, path, err)
-	                            : 0;
+	return w->value ? json_scan_string(w->value, w->value_len, len, oom) : NULL;
 }
 
+/* The license of a package.json: a string, or the old {"type": ...} form. */
+static char *license_of(const struct json_want *w, size_t *len, bool *oom, const char *path,
+                        customs_error *err)
+{
+	if (!w->value || w->value[0] != '{')
+		return want_string(w, len, oom);
+	struct json_want type = {.key = "type"};
+	bool is_object;
+	if (json_scan_top(w->value, w->value_len, &type, 1, &is_object, path, err))
+		return NULL;
+	return want_string(&type, len, oom);
+}
+
+/* Read as npm reads it (JSON.parse: the last of duplicate keys counts), and
+ * only the three members we report: no tree of the whole file. */
 int npm_package_json_parse(struct package_list *out, const char *path, const uint8_t *data,
                            size_t len, struct warn_list *warnings, customs_error *err)
 {
 	(void)warnings;
 	if (!path || !in_node_modules(path) || npm_bundled(path))
 		return 0;
-	return lang_json_run(package_json, out, path, data, len, LIMIT_PKG_MANIFEST_BYTES, err);
+	if (len > LIMIT_PKG_MANIFEST_BYTES)
+		return err_set(err, CUSTOMS_ETOOLARGE, "%s: %zu bytes is over the %zu byte limit",
+		               path, len, (size_t)LIMIT_PKG_MANIFEST_BYTES);
+	struct json_want w[] = {{.key = "name"}, {.key = "version"}, {.key = "license"}};
+	bool is_object, oom = false;
+	int rc = json_scan_top(data, len, w, 3, &is_object, path, err);
+	if (rc || !is_object)
+		return rc;
+	size_t nn = 0, vn = 0, ln = 0;
+	char *name = want_string(&w[0], &nn, &oom), *version = want_string(&w[1], &vn, &oom);
+	char *lic = NULL;
+	customs_package *p = NULL;
+	if (name && version && lang_usable(name, nn) && lang_usable(version, vn)) {
+		rc = lang_add(&p, out, "npm", name, nn, version, vn, path, err);
+		/* A license that is not JSON inside valid JSON cannot happen: the
+		 * text was checked whole. */
+		if (!rc && (lic = license_of(&w[2], &ln, &oom, path, err)))
+			rc = lang_set_license(p, lic, ln, path, err);
+	}
+	free(name);
+	free(version);
+	free(lic);
+	if (!rc && oom)
+		rc = err_set(err, CUSTOMS_ENOMEM, "%s: out of memory", path);
+	return rc;
 }
 
 /* lockfileVersion 1: "dependencies" nests the tree; jansson bounds the depth. */

@@ -111,7 +111,26 @@ static void test_package_json(void **state)
 	/* A control byte in the name: skipped. */
 	assert_int_equal(
 	    pj(&l, "node_modules/z/package.json", "{\"name\":\"a\\u0001b\",\"version\":\"1\"}"), 0);
+	assert_int_equal(
+	    pj(&l, "node_modules/z/package.json", "{\"name\":\"a\\u0000b\",\"version\":\"1\"}"), 0);
 	assert_int_equal(l.n, 2);
+	/* What npm reads, we read: a byte-order mark, duplicate keys (the last
+	 * counts, as in JSON.parse), keys spelled with escapes, numbers of any
+	 * size. A stricter reader dropped these files, hiding the package. */
+	assert_int_equal(pj(&l, "node_modules/b/package.json",
+	                    "\xef\xbb\xbf{\"name\":\"bom\",\"version\":\"1.0.0\"}"),
+	                 0);
+	assert_int_equal(pj(&l, "node_modules/d/package.json",
+	                    "{\"name\":\"decoy\",\"version\":\"9.9.9\",\"size\":1e999,"
+	                    "\"dependencies\":{\"x\":\"1\",\"x\":\"2\"},"
+	                    "\"n\\u0061me\":\"lodash\",\"version\":\"4.17.20\","
+	                    "\"license\":\"GPL\",\"license\":{\"type\":\"MIT\",\"type\":\"ISC\"}}"),
+	                 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.items[2].name, "bom");
+	assert_string_equal(l.items[3].name, "lodash");
+	assert_string_equal(l.items[3].version, "4.17.20");
+	assert_string_equal(l.items[3].license, "ISC");
 	package_list_free(&l);
 }
 
