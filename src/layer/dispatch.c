@@ -43,6 +43,7 @@ void dispatch_clear(struct dispatch *d)
 {
 	side_job_free(d->side);
 	bigbuf_free(d->capture, d->capture_cap);
+	bigbuf_free(d->spare, d->spare_cap);
 	free(d->want);
 	free(d->states);
 	free(d->modes);
@@ -80,6 +81,11 @@ static void collect_side(struct dispatch *d)
 		r->fr.analyzer = dst->analyzer;
 		*dst = r->fr;
 		memset(&r->fr, 0, sizeof(r->fr));
+	}
+	if (!d->spare) {
+		d->spare = j->data;
+		d->spare_cap = j->cap;
+		j->data = NULL;
 	}
 	side_job_free(j);
 	d->side = NULL;
@@ -211,6 +217,12 @@ static void fill_hole(struct dispatch *d, const char *path, size_t n_want, bool 
  * it at least doubles: every growth costs fresh pages. */
 static int ensure_capture(struct dispatch *d, size_t size, customs_error *err)
 {
+	if (!d->capture && d->spare) {
+		d->capture = d->spare;
+		d->capture_cap = d->spare_cap;
+		d->spare = NULL;
+		d->spare_cap = 0;
+	}
 	if (size <= d->capture_cap && d->capture)
 		return 0;
 	size_t cap = d->capture_cap * 2;

@@ -97,6 +97,10 @@ struct dispatch {
 	size_t hashes_cap;
 	uint8_t *capture; /* reused whole-file buffer, grows up to the analyzers' caps */
 	size_t capture_cap;
+	/* The last side job's buffer, the next capture: its pages are already
+	 * faulted in, where a fresh one costs a fault and a zeroing per page. */
+	uint8_t *spare;
+	size_t spare_cap;
 	size_t *want;          /* scratch: indexes of the analyzers wanting the current file */
 	void **states;         /* scratch: streaming states */
 	unsigned char *modes;  /* scratch: how each analyzer gets the file */
