@@ -347,7 +347,9 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
                   const uint8_t *whole, bool captured, customs_error *err)
 {
 	int rc = 0;
-	bool side = captured && (uint64_t)size >= SIDE_JOB_MIN_BYTES;
+	/* With the side thread busy, the file is analyzed here: waiting for it
+	 * would stop the walk, and the decompression behind it, meanwhile. */
+	bool side = captured && (uint64_t)size >= SIDE_JOB_MIN_BYTES && !side_job_running(d->side);
 	struct side_result *sides = NULL;
 	size_t n_side = 0;
 	if (side && !(sides = calloc(n_want, sizeof(*sides))))

@@ -4,6 +4,7 @@
 #define LAYER_LAYER_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +133,7 @@ struct side_job {
 	size_t size, cap;
 	struct side_result *results;
 	size_t n;
+	atomic_bool finished; /* set by the job's last step */
 };
 
 /* Runs the whole-file analyzers of results[0..n) (analyzer and slot set) on
@@ -140,6 +142,8 @@ struct side_job {
 int side_job_start(struct side_job **out, const struct analyzer *const *analyzers,
                    struct warn_list *warnings, const char *path, uint8_t *data, size_t size,
                    size_t cap, struct side_result *results, size_t n, customs_error *err);
+/* Whether the job still runs on its thread (NULL: no). */
+bool side_job_running(struct side_job *j);
 /* Waits for the job to end; its results are then the caller's to take. */
 void side_job_wait(struct side_job *j);
 /* Frees the job (after side_job_wait), its data and the results left in it. */

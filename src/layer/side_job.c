@@ -2,6 +2,7 @@
  * walk goes on. The dispatcher keeps at most one job per layer, so memory
  * stays at two capture buffers. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ static void *run(void *arg)
 		                            : a->analyze_file(&r->fr, j->path, j->data, j->size,
 		                                              j->warnings, &r->err);
 	}
+	atomic_store(&j->finished, true);
 	return NULL;
 }
 
@@ -44,6 +46,11 @@ int side_job_start(struct side_job **out, const struct analyzer *const *analyzer
 		run(j);
 	*out = j;
 	return 0;
+}
+
+bool side_job_running(struct side_job *j)
+{
+	return j && j->threaded && !atomic_load(&j->finished);
 }
 
 void side_job_wait(struct side_job *j)

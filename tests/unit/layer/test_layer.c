@@ -1049,11 +1049,27 @@ static void test_merge_pkg_layer(void **state)
  * results land where a synchronous run puts them, in entry order, failures
  * give warnings, and a later entry at the same path still comes after. */
 static const struct path_rule big_rules[] = {{PATH_SUFFIX, ".big"}};
+/* With slow_first set, a.big takes long: the walk must not wait for it but
+ * analyze the next big file itself (counted in big_here). */
+static bool slow_first;
+static pthread_t walk_thread;
+static atomic_int big_here;
+
+static int big_analyze(struct file_result *out, const char *path, const uint8_t *data, size_t len,
+                       struct warn_list *w, customs_error *err)
+{
+	if (slow_first && strcmp(path, "a.big") == 0)
+		usleep(300 * 1000);
+	if (len >= SIDE_JOB_MIN_BYTES && pthread_equal(pthread_self(), walk_thread))
+		atomic_fetch_add(&big_here, 1);
+	return lines_analyze(out, path, data, len, w, err);
+}
+
 static const struct analyzer big_analyzer = {.name = "big",
                                              .rules = big_rules,
                                              .n_rules = 1,
                                              .max_file_size = 8 << 20,
-                                             .analyze_file = lines_analyze};
+                                             .analyze_file = big_analyze};
 static const struct analyzer *const big_and_sum[] = {&big_analyzer, &sum_analyzer, NULL};
 
 static char *big_text(const char *prefix, size_t bytes, size_t *lines)
@@ -1085,12 +1101,19 @@ static void test_side_jobs(void **state)
 	tar_add(a, "c.big", AE_IFLNK, NULL, 0, "a.big");
 	tar_end(a);
 	gzip_append(&gz, tar.p, tar.n);
-	for (size_t step = 0; step <= 100000; step += 100000) {
+	walk_thread = pthread_self();
+	for (size_t run = 0; run < 3; run++) {
+		size_t step = run ? 100000 : 0; /* 100000: big files span blocks and are captured */
+		slow_first = run == 2;
+		atomic_store(&big_here, 0);
 		struct warn_list w;
 		warn_list_init(&w);
 		struct layer_result *r = NULL;
 		customs_error err = {0};
 		assert_int_equal(read_layer_ex(&r, &gz, step, NULL, big_and_sum, &w, &err), 0);
+		/* a.big held the side thread: the next big ones ran on the walk's. */
+		if (slow_first)
+			assert_true(atomic_load(&big_here) >= 2);
 		assert_int_equal(find(r, "a.big", "big")->pkgs.n, want[0]);
 		assert_int_equal(find(r, "b.big", "big")->pkgs.n, want[1]);
 		assert_string_equal(find(r, "b.big", "big")->pkgs.items[5].name, "b.big5");
