@@ -709,6 +709,13 @@ int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
 		return 0;
 	pthread_mutex_lock(&s->mu);
 	if (s->held) {
+		/* A slot goes back to the producer only once it is hashed. */
+		while (s->codec != CODEC_PLAIN && s->hash_seq == s->head_seq) {
+			if (s->hashing)
+				pthread_cond_wait(&s->cv_full, &s->mu);
+			else
+				hash_next_slot(s);
+		}
 		s->head = (s->head + 1) % N_SLOTS;
 		s->head_seq++;
 		s->count--;
@@ -718,14 +725,11 @@ int layer_stream_next(struct layer_stream *s, const uint8_t **data, size_t *len,
 	while (s->count == 0 && !s->prod_done)
 		pthread_cond_wait(&s->cv_full, &s->mu);
 	if (s->count > 0) {
-		/* The slot is hashed before it is walked: here, unless the
-		 * producer got to it first (or is at it now). */
-		while (s->codec != CODEC_PLAIN && s->hash_seq == s->head_seq) {
-			if (s->hashing)
-				pthread_cond_wait(&s->cv_full, &s->mu);
-			else
-				hash_next_slot(s);
-		}
+		/* Hashed here, before the walk, unless the producer got to it
+		 * first; if the producer is at it now, the walk reads it
+		 * meanwhile (both only read it) and the release waits. */
+		if (s->codec != CODEC_PLAIN && s->hash_seq == s->head_seq && !s->hashing)
+			hash_next_slot(s);
 		s->held = true;
 		*data = s->slot[s->head];
 		*len = s->slot_len[s->head];
