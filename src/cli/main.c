@@ -1,7 +1,6 @@
 /* customs command-line entry point: dispatches to subcommands and prints the
  * global help. Each subcommand lives in its own cmd_NAME.c. */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "customs/customs.h"
+#include "util/bigbuf.h"
 
 extern const struct cli_command cli_cmd_scan __attribute__((weak));
 extern const struct cli_command cli_cmd_sbom __attribute__((weak));
@@ -65,12 +65,7 @@ int main(int argc, char **argv)
 	 * keeps local time and lets glibc cache it. */
 	if (!getenv("TZ"))
 		setenv("TZ", ":/etc/localtime", 1);
-	/* A scan allocates and frees buffers of hundreds of KiB per file (jars
-	 * nested in jars, libarchive's own). glibc would map each one fresh and
-	 * hand it back, and in a VM every first touch of a page costs 10-20 us;
-	 * kept in the heap, they are reused. A short-lived process can afford it. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	bigbuf_heap_setup(64 << 20);
 	if (argc < 2) {
 		print_help(stderr);
 		return EXIT_USAGE;

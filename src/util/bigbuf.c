@@ -3,9 +3,11 @@
  * that Debian's kernels default to. */
 #include "util/bigbuf.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HUGE_PAGE (2u << 20)
 /* Below this, malloc: a huge page would be mostly unused. */
@@ -62,4 +64,30 @@ void bigbuf_free(void *p, size_t size)
 		free(p);
 	else
 		munmap(p, mapped_size(size));
+}
+
+void bigbuf_heap_setup(size_t reserve)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+#ifndef USE_MALLOC
+	mallopt(M_ARENA_MAX, 1);
+	malloc_trim(0); /* free room at the top would take the request below */
+	uint8_t *before = sbrk(0);
+	/* The next growth of the heap takes reserve more than it needs; freed,
+	 * it stays (the trim threshold is above it). */
+	mallopt(M_TOP_PAD, (int)reserve);
+	void *volatile grow = malloc(HUGE_PAGE); /* volatile: the pair must not be optimised away */
+	free(grow);
+	mallopt(M_TOP_PAD, 128 << 10);
+	uint8_t *after = sbrk(0);
+	if (before == (void *)-1 || after <= before)
+		return;
+	uintptr_t from = ((uintptr_t)before + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t to = (uintptr_t)after & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)reserve;
+#endif
 }

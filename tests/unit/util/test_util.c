@@ -2,10 +2,13 @@
  * warning lists and the task pool. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -141,6 +144,37 @@ static void test_bigbuf(void **state)
 	bigbuf_free(NULL, 5u << 20);
 }
 
+/* The heap grows by the reserve at once, and that memory is huge-page
+ * advised: its mapping carries the "hg" flag in smaps. */
+static void test_heap_setup(void **state)
+{
+	(void)state;
+#if !defined(UNDER_ASAN) && !defined(__SANITIZE_THREAD__)
+	uint8_t *before = sbrk(0);
+	bigbuf_heap_setup(16u << 20);
+	uint8_t *after = sbrk(0);
+	assert_true(after - before >= (16 << 20));
+	uintptr_t probe = ((uintptr_t)before + (6u << 20)) & ~(uintptr_t)((2u << 20) - 1);
+	FILE *f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	char line[512];
+	bool inside = false, advised = false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			inside = probe >= lo && probe < hi;
+		else if (inside && strncmp(line, "VmFlags:", 8) == 0)
+			advised = strstr(line, " hg") != NULL;
+	}
+	fclose(f);
+	assert_true(advised);
+	uint8_t *p = malloc(4u << 20);
+	assert_non_null(p);
+	memset(p, 1, 4u << 20);
+	free(p);
+#endif
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -185,7 +219,7 @@ int main(void)
 	    cmocka_unit_test(test_buf_cap),      cmocka_unit_test(test_parse_u64_boundaries),
 	    cmocka_unit_test(test_sha256),       cmocka_unit_test(test_pool),
 	    cmocka_unit_test(test_warn_and_err), cmocka_unit_test(test_bigbuf),
-	    cmocka_unit_test(test_radix_sort),
+	    cmocka_unit_test(test_radix_sort),   cmocka_unit_test(test_heap_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
