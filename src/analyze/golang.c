@@ -261,10 +261,26 @@ static void find_strings(struct go_version *v, const uint8_t *d, uint64_t base, 
 		if (c.off >= v->map.ph_off + v->map.ph_len &&
 		    elf_map_vaddr(&v->map, c.off, c.n, &c.va) &&
 		    elf_map_offset(&v->map, c.va, c.n, &back) && back == c.off) {
-			memcpy(c.s, p, c.n);
+			/* With what follows: a GOEXPERIMENT suffix, if the header's
+			 * length takes it in (see experiment_len). */
+			memcpy(c.s, p, sizeof(c.s));
 			remember(&v->strs, &c);
 		}
 	}
+}
+
+/* Whether the n bytes of name c (with what followed it) are its release
+ * name plus a GOEXPERIMENT suffix, as a toolchain built with experiments
+ * writes its version ("go1.16.15 X:regabi,fieldtrack"). */
+static bool with_experiments(const struct go_str *c, uint64_t n)
+{
+	if (n > sizeof(c->s) || n <= c->n + 3 || memcmp(c->s + c->n, " X:", 3) != 0)
+		return false;
+	for (size_t i = c->n + 3; i < n; i++)
+		if (!((c->s[i] >= 'a' && c->s[i] <= 'z') || (c->s[i] >= '0' && c->s[i] <= '9') ||
+		      c->s[i] == ','))
+			return false;
+	return true;
 }
 
 /* Pointer-aligned string headers (pointer, length) in writable segments (a
@@ -290,9 +306,11 @@ static void find_headers(struct go_version *v, const uint8_t *d, uint64_t base, 
 			va = elf_word(p, w, v->map.be);
 			for (size_t k = 0; k < v->strs.n; k++) {
 				const struct go_str *c = &v->strs.v[k];
-				if (c->va != va || c->n != len || c->off + VER_NEED > at)
+				if (c->va != va || (c->n != len && !with_experiments(c, len)) ||
+				    c->off + VER_NEED > at)
 					continue;
 				struct go_str h = *c;
+				h.n = (size_t)len;
 				h.at = at;
 				remember(&v->hdrs, &h);
 				break;

@@ -338,12 +338,15 @@ static void test_old_format(void **state)
 #define DECOY_AT 0x1000u /* "go1.13" */
 #define VER_AT   0x1010u /* "go1.16.15" */
 #define MOD_AT   0x1100u
+#define VER_TEXT "go1.16.15internal/cpu."
+#define EXP_TEXT "go1.16.15 X:regabi,fieldtrackinternal/cpu."
 
 struct old_layout {
 	bool is64, be;
 	bool data_first;    /* .data before the header (an external linker's order) */
 	uint64_t ptr;       /* the header's pointer; 0: the string header's address */
 	uint64_t str, len;  /* the string header; 0: the version string's */
+	const char *text;   /* the version and the string data after it; NULL: VER_TEXT */
 	uint16_t phnum;     /* 0: 2 */
 	uint16_t phentsize; /* 0: the class's */
 };
@@ -383,7 +386,8 @@ static uint8_t *old_binary(const struct old_layout *o, size_t *hdr)
 		put(e + (o->is64 ? 40 : 20), seg[i][2], w, o->be); /* p_memsz */
 	}
 	memcpy(b + DECOY_AT, "go1.13", 7);
-	memcpy(b + VER_AT, "go1.16.15internal/cpu.", 22);
+	const char *text = o->text ? o->text : VER_TEXT;
+	memcpy(b + VER_AT, text, strlen(text));
 	const char *mod = "path\texample.com/old\n"
 	                  "mod\texample.com/old\t(devel)\t\n"
 	                  "dep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n"
@@ -456,6 +460,10 @@ static void test_old_version(void **state)
 	    {.is64 = true, .data_first = true},
 	    {.be = true},
 	    {.be = true, .data_first = true},
+	    /* A toolchain built with GOEXPERIMENT: the suffix is part of the
+	     * string the header measures. */
+	    {.is64 = true, .text = EXP_TEXT, .len = 29},
+	    {.be = true, .data_first = true, .text = EXP_TEXT, .len = 29},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		size_t hdr;
@@ -486,6 +494,10 @@ static void test_old_version(void **state)
 	    {{.is64 = true, .len = UINT64_MAX}, "no Go version string"},
 	    {{.is64 = true, .str = RO_VA + VER_AT + 1, .len = 8}, "no Go version string"},
 	    {{.is64 = true, .str = UINT64_MAX}, "no Go version string"},
+	    /* A suffix that is no GOEXPERIMENT list, or runs into other data. */
+	    {{.is64 = true, .text = "go1.16.15 Y:regabiinternal/cpu.", .len = 18},
+	     "no Go version string"},
+	    {{.is64 = true, .text = EXP_TEXT, .len = 38}, "no Go version string"},
 	    /* At a byte that is no string header's start. */
 	    {{.is64 = true, .data_first = true, .ptr = RW_VA + 0x2000 + 0x44},
 	     "no Go version string"},
