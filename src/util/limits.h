@@ -198,9 +198,9 @@
 /* Before Go 1.18 the build info points at the Go version: the longest
  * version string taken (release names such as "go1.16.15" or "go1.17rc2"
  * are under 16 bytes; a GOEXPERIMENT suffix such as " X:regabi,fieldtrack"
- * follows them in a toolchain built with experiments), and how many such strings, and string headers pointing at them,
- * are remembered while a binary streams past (a Go binary holds a few; the
- * newest are kept). */
+ * follows them in a toolchain built with experiments), and how many such strings, and string
+ * headers pointing at them, are remembered while a binary streams past (a Go binary holds a few;
+ * the newest are kept). */
 #define LIMIT_GO_VERSION_BYTES      48u
 #define LIMIT_GO_VERSION_CANDIDATES 64u
 /* Nesting of YAML mappings/sequences walked in a pnpm lockfile. */
