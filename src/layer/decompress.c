@@ -69,6 +69,7 @@ struct layer_stream {
 	size_t in_head, in_count; /* count includes a held one */
 	bool in_held;             /* the producer still reads in_slot[in_head] */
 	bool rd_done;
+	bool rd_waits_ratio; /* the reader waits for the expansion ratio, not for room */
 	uint64_t pub_compressed, pub_uncompressed; /* the producer's counts at its last take */
 	int rd_rc;
 	customs_error rd_err;
@@ -147,8 +148,14 @@ static void *reader(void *arg)
 	ssize_t n = 1;
 	while (n > 0) {
 		pthread_mutex_lock(&s->mu);
-		while (!s->cancel && s->in_count > 0 && (s->in_count == N_IN_SLOTS || !ratio_ok(s)))
+		/* A full ring is refilled once half of it is free: two reads per
+		 * wake-up, and a wake-up costs more than a read here. */
+		size_t most = s->in_count == N_IN_SLOTS ? N_IN_SLOTS / 2 : N_IN_SLOTS - 1;
+		while (!s->cancel && s->in_count > 0 && (s->in_count > most || !ratio_ok(s))) {
+			s->rd_waits_ratio = s->in_count <= most;
 			pthread_cond_wait(&s->cv_in_free, &s->mu);
+		}
+		s->rd_waits_ratio = false;
 		bool cancel = s->cancel;
 		size_t idx = (s->in_head + s->in_count) % N_IN_SLOTS;
 		pthread_mutex_unlock(&s->mu);
@@ -189,7 +196,8 @@ static void in_release(struct layer_stream *s)
 	s->in_head = (s->in_head + 1) % N_IN_SLOTS;
 	s->in_count--;
 	s->in_held = false;
-	pthread_cond_signal(&s->cv_in_free);
+	if (s->in_count <= N_IN_SLOTS / 2 || s->rd_waits_ratio)
+		pthread_cond_signal(&s->cv_in_free);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -200,7 +208,8 @@ static int in_next(struct layer_stream *s, const uint8_t **p, size_t *n, customs
 	pthread_mutex_lock(&s->mu);
 	s->pub_compressed = s->compressed;
 	s->pub_uncompressed = s->uncompressed;
-	pthread_cond_signal(&s->cv_in_free);
+	if (s->rd_waits_ratio)
+		pthread_cond_signal(&s->cv_in_free);
 	while (s->in_count == 0 && !s->rd_done && !s->cancel)
 		pthread_cond_wait(&s->cv_in_full, &s->mu);
 	if (s->in_count > 0) {
