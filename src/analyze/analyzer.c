@@ -50,6 +50,15 @@ bool analyzer_reads_every_file(const struct analyzer *a)
 	return false;
 }
 
+int analyzer_analyze_file(const struct analyzer *a, struct file_result *out, const char *path,
+                          const uint8_t *data, size_t len, struct warn_list *warnings,
+                          customs_error *err)
+{
+	return a->analyze_file_ctx
+	           ? a->analyze_file_ctx(out, a->ctx, path, data, len, warnings, err)
+	           : a->analyze_file(out, path, data, len, warnings, err);
+}
+
 void file_result_clear(struct file_result *r)
 {
 	if (!r)

@@ -99,6 +99,10 @@ struct analyzer {
 int analyzer_wants(const struct analyzer *a, const char *path);
 /* True when the analyzer wants every regular file (a PATH_ALL_FILES rule). */
 bool analyzer_reads_every_file(const struct analyzer *a);
+/* Runs a's whole-file mode (with its ctx when it has one) on data[0..len). */
+int analyzer_analyze_file(const struct analyzer *a, struct file_result *out, const char *path,
+                          const uint8_t *data, size_t len, struct warn_list *warnings,
+                          customs_error *err);
 
 /* The built-in analyzers, NULL-terminated (analyzers.c). */
 extern const struct analyzer *const analyzer_table[];

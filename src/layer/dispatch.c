@@ -371,10 +371,8 @@ static int finish(struct dispatch *d, const char *path, int64_t size, size_t n_w
 		if (d->modes[i] == MODE_WHOLE) {
 			static const uint8_t empty[1];
 			const uint8_t *data = size ? whole : empty;
-			arc = a->analyze_file_ctx
-			          ? a->analyze_file_ctx(&fr, a->ctx, path, data, (size_t)size,
-			                                d->warnings, &e)
-			          : a->analyze_file(&fr, path, data, (size_t)size, d->warnings, &e);
+			arc = analyzer_analyze_file(a, &fr, path, data, (size_t)size, d->warnings,
+			                            &e);
 		} else if (d->modes[i] == MODE_STREAM) {
 			arc = a->stream->close(d->states[i], &fr, d->warnings, &e);
 			d->states[i] = NULL;

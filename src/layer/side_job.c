@@ -15,11 +15,8 @@ static void *run(void *arg)
 	struct side_job *j = arg;
 	for (size_t k = 0; k < j->n; k++) {
 		struct side_result *r = &j->results[k];
-		const struct analyzer *a = j->analyzers[r->analyzer];
-		r->rc = a->analyze_file_ctx ? a->analyze_file_ctx(&r->fr, a->ctx, j->path, j->data,
-		                                                  j->size, j->warnings, &r->err)
-		                            : a->analyze_file(&r->fr, j->path, j->data, j->size,
-		                                              j->warnings, &r->err);
+		r->rc = analyzer_analyze_file(j->analyzers[r->analyzer], &r->fr, j->path, j->data,
+		                              j->size, j->warnings, &r->err);
 	}
 	atomic_store(&j->finished, true);
 	return NULL;
