@@ -21,9 +21,15 @@
 #endif
 #endif
 
+/* x rounded up to a whole number of huge pages (sizes and addresses). */
+static uintptr_t round_up(uintptr_t x)
+{
+	return (x + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+}
+
 static size_t mapped_size(size_t size)
 {
-	return (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	return round_up(size);
 }
 
 static int from_malloc(size_t size)
@@ -46,7 +52,7 @@ void *bigbuf_alloc(size_t size)
 	if (p == MAP_FAILED)
 		return NULL;
 	/* Trim to a 2 MiB-aligned range of n bytes. */
-	size_t head = (HUGE_PAGE - ((uintptr_t)p & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
+	size_t head = round_up((uintptr_t)p) - (uintptr_t)p;
 	if (head)
 		munmap(p, head);
 	if (HUGE_PAGE - head)
@@ -83,7 +89,7 @@ void bigbuf_heap_setup(size_t reserve)
 	uint8_t *after = sbrk(0);
 	if (before == (void *)-1 || after <= before)
 		return;
-	uintptr_t from = ((uintptr_t)before + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t from = round_up((uintptr_t)before);
 	uintptr_t to = (uintptr_t)after & ~(uintptr_t)(HUGE_PAGE - 1);
 	if (to > from)
 		madvise((void *)from, to - from, MADV_HUGEPAGE);
