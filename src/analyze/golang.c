@@ -1,5 +1,6 @@
 /* Go binaries: the build info the linker embeds ("\xff Go buildinf:" then
  * the Go version and module list), found while streaming any ELF file. */
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,7 +263,7 @@ static void find_strings(struct go_version *v, const uint8_t *d, uint64_t base, 
 		    elf_map_vaddr(&v->map, c.off, c.n, &c.va) &&
 		    elf_map_offset(&v->map, c.va, c.n, &back) && back == c.off) {
 			/* With what follows: a GOEXPERIMENT suffix, if the header's
-			 * length takes it in (see experiment_len). */
+			 * length takes it in (see with_experiments). */
 			memcpy(c.s, p, sizeof(c.s));
 			remember(&v->strs, &c);
 		}
@@ -654,13 +655,11 @@ static int go_chunk(void *state, const uint8_t *d, size_t n, customs_error *err)
 	int rc = 0;
 	if (s->not_elf || s->settled)
 		return 0;
-	if (s->off < 4) {
+	if (s->off < SELFMAG) {
 		/* The magic may come split over the first chunks: a file's data
 		 * can start anywhere in the decompressed stream's buffers. */
-		static const char elf[4] = "\x7f"
-		                           "ELF";
-		size_t k = n < 4 - s->off ? n : (size_t)(4 - s->off);
-		if (memcmp(d, elf + s->off, k) != 0) {
+		size_t k = n < SELFMAG - s->off ? n : (size_t)(SELFMAG - s->off);
+		if (memcmp(d, ELFMAG + s->off, k) != 0) {
 			s->not_elf = true;
 			return 0;
 		}
@@ -723,7 +722,6 @@ const struct analyzer analyzer_golang = {
     .max_file_size = 0,
     .stream = &go_ops,
     /* Only ELF files can hold what it looks for. */
-    .magic = "\x7f"
-             "ELF",
-    .magic_len = 4,
+    .magic = ELFMAG,
+    .magic_len = SELFMAG,
 };

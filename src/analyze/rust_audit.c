@@ -6,6 +6,7 @@
  * the rest); the section table, kept as it passes, then confirms that the
  * match is the .dep-v0 section. Memory per file: the section table and the
  * inflated JSON, never the binary. */
+#include <elf.h>
 #include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -539,7 +540,6 @@ const struct analyzer analyzer_rust_audit = {
     .max_file_size = 0,
     .stream = &audit_ops,
     /* Only ELF files can hold what it looks for. */
-    .magic = "\x7f"
-             "ELF",
-    .magic_len = 4,
+    .magic = ELFMAG,
+    .magic_len = SELFMAG,
 };
