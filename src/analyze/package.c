@@ -27,14 +27,9 @@ customs_package *package_list_add(struct package_list *l)
 	size_t max = l->max ? l->max : LIMIT_PACKAGES_PER_FILE;
 	if (l->n >= max)
 		return NULL;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		customs_package *p = realloc(l->items, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		l->items = p;
-		l->cap = cap;
-	}
+	/* Full: room for as many again (16 at first). */
+	if (l->n == l->cap && package_list_reserve(l, l->cap ? l->cap : 16))
+		return NULL;
 	customs_package *p = &l->items[l->n++];
 	memset(p, 0, sizeof(*p));
 	p->installed_size = -1;
