@@ -27,6 +27,13 @@ static void rule_clear(struct secret_rule *r)
 		free((char *)r->keywords[k]);
 }
 
+static void regexes_free(regex_t *re, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		regfree(&re[i]);
+	free(re);
+}
+
 void secret_config_free(struct secret_config *c)
 {
 	if (!c)
@@ -36,9 +43,7 @@ void secret_config_free(struct secret_config *c)
 	free(c->rules);
 	strv_free(c->allow_paths, c->n_allow_paths);
 	strv_free(c->allow_rules, c->n_allow_rules);
-	for (size_t i = 0; i < c->n_allow_re; i++)
-		regfree(&c->allow_re[i]);
-	free(c->allow_re);
+	regexes_free(c->allow_re, c->n_allow_re);
 	secret_ruleset_free(c->set);
 	free(c);
 }
@@ -201,6 +206,35 @@ static int parse_rules(struct parse *p, yaml_node_t *n)
 	return 0;
 }
 
+/* allow.regexes, compiled. A repeated key replaces the earlier list, as
+ * string_list does for the others: appending to the count while the array
+ * was replaced freed past its end. */
+static int allow_regexes(struct parse *p, yaml_node_t *vn)
+{
+	struct secret_config *c = p->c;
+	char **v = NULL;
+	size_t nv = 0, n_re = 0;
+	regex_t *re = NULL;
+	int rc = string_list(p, vn, "allow.regexes", &v, &nv);
+	if (rc == 0 && !(re = calloc(nv ? nv : 1, sizeof(*re))))
+		rc = err_set(p->err, CUSTOMS_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < nv; i++) {
+		if (regcomp(&re[i], v[i], REG_EXTENDED | REG_NOSUB))
+			rc = err_set(p->err, CUSTOMS_EINVAL, "secret config: bad allow regex");
+		else
+			n_re++;
+	}
+	strv_free(v, nv);
+	if (rc) {
+		regexes_free(re, n_re);
+		return rc;
+	}
+	regexes_free(c->allow_re, c->n_allow_re);
+	c->allow_re = re;
+	c->n_allow_re = n_re;
+	return 0;
+}
+
 static int parse_allow(struct parse *p, yaml_node_t *n)
 {
 	struct secret_config *c = p->c;
@@ -216,19 +250,7 @@ static int parse_allow(struct parse *p, yaml_node_t *n)
 		} else if (k && strcmp(k, "rules") == 0) {
 			rc = string_list(p, vn, "allow.rules", &c->allow_rules, &c->n_allow_rules);
 		} else if (k && strcmp(k, "regexes") == 0) {
-			char **v = NULL;
-			size_t nv = 0;
-			rc = string_list(p, vn, "allow.regexes", &v, &nv);
-			if (rc == 0 && !(c->allow_re = calloc(nv ? nv : 1, sizeof(*c->allow_re))))
-				rc = err_set(p->err, CUSTOMS_ENOMEM, "out of memory");
-			for (size_t i = 0; rc == 0 && i < nv; i++) {
-				if (regcomp(&c->allow_re[i], v[i], REG_EXTENDED | REG_NOSUB))
-					rc = err_set(p->err, CUSTOMS_EINVAL,
-					             "secret config: bad allow regex");
-				else
-					c->n_allow_re++;
-			}
-			strv_free(v, nv);
+			rc = allow_regexes(p, vn);
 		} else {
 			rc = err_set(p->err, CUSTOMS_EINVAL, "secret config: unknown allow key %s",
 			             k ? k : "?");

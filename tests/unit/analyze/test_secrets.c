@@ -237,6 +237,13 @@ static void test_user_config(void **state)
 	assert_true(secret_config_allows_path(c, "src/app/key_test.go"));
 	assert_false(secret_config_allows_path(c, "etc/app.conf"));
 	secret_config_free(c);
+	/* A repeated allow.regexes replaces the earlier list (fuzz_secret_config
+	 * found the count kept growing over a new, shorter array). */
+	const char *twice = "allow: {regexes: ['x1', 'x2', 'x3'], regexes: ['EXAMPLE$']}\n";
+	assert_int_equal(secret_config_parse(&c, twice, strlen(twice), &err), 0);
+	assert_int_equal(scan_with(c, "AKIAIOSFODNN7EXAMPLE\n", "aws-access-key-id"), 0);
+	assert_int_equal(scan_with(c, "AKIAIOSFODNN7EXAMPLF\n", "aws-access-key-id"), 1);
+	secret_config_free(c);
 }
 
 static void test_bad_config(void **state)
@@ -251,6 +258,8 @@ static void test_bad_config(void **state)
 	    "- a\n- b\n",        /* not a mapping */
 	    /* keywords given twice (the first list is freed), then a bad regex */
 	    "rules: [ {id: x, keywords: [ab], keywords: [cd], regex: 'a('} ]\n",
+	    /* allow.regexes given twice (the first list is freed), then a bad one */
+	    "allow: {regexes: ['a', 'b', 'c'], regexes: ['d'], regexes: ['e(']}\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct secret_config *c = (struct secret_config *)0x1;
